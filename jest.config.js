@@ -1,0 +1,32 @@
+const { loadEnv } = require("@medusajs/framework/utils")
+loadEnv("test", process.cwd())
+
+const base = {
+  transform: {
+    "^.+\\.[jt]sx?$": ["@swc/jest", { jsc: { parser: { syntax: "typescript", decorators: true }, target: "es2021" } }],
+  },
+  testEnvironment: "node",
+  moduleFileExtensions: ["js", "ts", "json"],
+  modulePathIgnorePatterns: ["dist/", "<rootDir>/.medusa/"],
+  setupFiles: ["./integration-tests/setup.js"],
+}
+
+const type = process.env.TEST_TYPE
+if (type === "unit") {
+  // Pure tests of src/core; a few (SQL equivalence) need Postgres, hence the global setup.
+  module.exports = {
+    ...base,
+    testMatch: ["**/src/**/__tests__/**/*.spec.[jt]s"],
+    globalSetup: "./integration-tests/global-setup.mjs",
+    globalTeardown: "./integration-tests/global-teardown.mjs",
+  }
+} else if (type === "integration") {
+  module.exports = {
+    ...base,
+    testMatch: ["**/integration-tests/http/**/*.spec.[jt]s"],
+    globalSetup: "./integration-tests/global-setup.mjs",
+    globalTeardown: "./integration-tests/global-teardown.mjs",
+  }
+} else {
+  module.exports = { ...base, testMatch: ["**/src/**/__tests__/**/*.spec.[jt]s"] }
+}
