@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+// `npm run dev` — a demo store on this machine with nothing but Node:
+//   1. Postgres: DATABASE_URL if set, else an embedded Postgres with data under .dev-data/ (port remembered);
+//   2. `medusa db:migrate` (core + plugin migrations + link sync);
+//   3. the demo seed, once (src/scripts/seed-demo.ts) — skipped when the store is already seeded;
+//   4. `medusa develop`, then prints the admin login, the publishable key and curl calls to try.
+// Flags: --reset (wipe .dev-data and start over), --no-seed, --customers=N --products=N (first seed only).
+// Ctrl-C / SIGTERM stops Medusa first, then Postgres.
+const { spawn, fork } = require("node:child_process")
+const fs = require("node:fs")
+const net = require("node:net")
+const path = require("node:path")
+
+const root = path.resolve(__dirname, "..")
+const dataDir = path.join(root, ".dev-data")
+const portFile = path.join(dataDir, "pg-port")
+const medusaBin = path.join(root, "node_modules", ".bin", "medusa")
+const DB_NAME = "medusa_personalization_dev"
+const DEFAULT_PG_PORT = 54329
+const ADMIN = { email: "admin@medusa-test.com", password: "supersecret" }
+// Kept in step with src/scripts/demo/{store-setup,segments}.ts; used to skip the seed without booting Medusa.
+const DEMO_KEY_TITLE = "Demo storefront"
+const DEMO_SEGMENTS = ["repeat-buyers", "big-spenders", "lapsed", "one-time-buyers", "guests"]
+
+const argv = process.argv.slice(2)
+const flag = (name) => argv.includes(`--${name}`)
+const seedArgs = argv.filter((a) => /^--(customers|products|seed)=\d+$/.test(a)).map((a) => a.slice(2))
+const httpPort = Number(process.env.PORT || 9000)
+const started = Date.now()
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`
+const log = (m) => console.log(`\x1b[36m[dev]\x1b[0m ${m}`)
+
+let pgHelper = null // the forked scripts/lib/pg-server.mjs
+let child = null // the medusa command currently running (own process group)
+let stopping = false
+
+main().catch(async (e) => {
+  console.error(`\x1b[31m[dev] ${e?.message ?? e}\x1b[0m`)
+  await shutdown(1)
+})
+process.on("SIGINT", () => shutdown(0))
+process.on("SIGTERM", () => shutdown(0))
+
+async function main() {
+  if (flag("reset")) {
+    if (process.env.DATABASE_URL) throw new Error("--reset only wipes the embedded database; unset DATABASE_URL or drop your database yourself")
+    log("--reset: removing .dev-data/")
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+  if (!(await portIsFree(httpPort))) throw new Error(`port ${httpPort} is in use (another Medusa?); stop it or set PORT`)
+
+  const databaseUrl = process.env.DATABASE_URL || (await startPostgres())
+  const env = { ...process.env, DATABASE_URL: databaseUrl }
+
+  log(`migrating (${elapsed()})`)
+  await run(["db:migrate"], env)
+
+  let key = await demoState(databaseUrl)
+  if (flag("no-seed")) log("--no-seed: not seeding")
+  else if (key.seeded) log("demo store already seeded, skipping the seed")
+  else {
+    const t = Date.now()
+    log(`seeding the demo store (${elapsed()})`)
+    await run(["exec", "./src/scripts/seed-demo.ts", ...seedArgs], env)
+    log(`seed finished in ${((Date.now() - t) / 1000).toFixed(1)}s`)
+    key = await demoState(databaseUrl)
+  }
+
+  log(`starting medusa develop (${elapsed()})`)
+  const develop = start(["develop"], env)
+  develop.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`[dev] medusa develop exited (${code}); stopping`)
+      shutdown(code || 1)
+    }
+  })
+  await waitForHealth(`http://localhost:${httpPort}/health`, 240_000)
+  banner(key.token)
+}
+
+// ---- Postgres -------------------------------------------------------------------------------------------
+
+async function startPostgres() {
+  fs.mkdirSync(dataDir, { recursive: true })
+  let port = fs.existsSync(portFile) ? Number(fs.readFileSync(portFile, "utf8")) : 0
+  if (!port) {
+    port = (await portIsFree(DEFAULT_PG_PORT)) ? DEFAULT_PG_PORT : await freePort()
+    fs.writeFileSync(portFile, String(port))
+  }
+  log(`starting embedded Postgres on port ${port} (data in .dev-data/pg)`)
+  // Its own process group: a terminal Ctrl-C must not stop Postgres before Medusa has shut down.
+  pgHelper = fork(path.join(__dirname, "lib", "pg-server.mjs"), [], {
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    env: { ...process.env, MP_PG_DIR: path.join(dataDir, "pg"), MP_PG_PORT: String(port), MP_PG_DATABASE: DB_NAME },
+  })
+  const msg = await new Promise((resolve) => {
+    pgHelper.once("message", resolve)
+    pgHelper.once("exit", (code) => resolve({ error: `Postgres helper exited (${code})` }))
+  })
+  if (msg.error) {
+    pgHelper = null
+    throw new Error(`embedded Postgres: ${msg.error}. Port ${port} is remembered in .dev-data/pg-port; free it or run with --reset`)
+  }
+  log(`Postgres ready (${elapsed()})`)
+  return `postgres://${msg.user}:${msg.password}@127.0.0.1:${port}/${DB_NAME}`
+}
+
+async function stopPostgres() {
+  const h = pgHelper
+  if (!h || h.exitCode !== null) return
+  const exited = new Promise((resolve) => h.once("exit", resolve))
+  h.connected ? h.send("stop") : h.kill("SIGTERM")
+  const ok = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)])
+  if (!ok) h.kill("SIGKILL")
+  log(ok ? "Postgres stopped" : "Postgres did not stop in 15 s; killed")
+}
+
+// Is the demo store seeded (publishable key + example segments present)? Reads the tables directly.
+async function demoState(databaseUrl) {
+  const { Client } = require("pg")
+  const client = new Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    const k = await client.query(
+      `SELECT token FROM api_key WHERE title = $1 AND type = 'publishable' AND revoked_at IS NULL AND deleted_at IS NULL LIMIT 1`,
+      [DEMO_KEY_TITLE]
+    )
+    let segments = 0
+    try {
+      const s = await client.query(`SELECT count(*)::int AS n FROM segment WHERE handle = ANY($1) AND deleted_at IS NULL`, [DEMO_SEGMENTS])
+      segments = s.rows[0].n
+    } catch {} // no segment table yet: the plugin's migration is missing
+    const token = k.rows[0]?.token
+    return { token, seeded: !!token && segments === DEMO_SEGMENTS.length }
+  } finally {
+    await client.end()
+  }
+}
+
+// ---- child processes ------------------------------------------------------------------------------------
+
+// Medusa commands run in their own process group, so shutdown can signal `develop` and its forked server together.
+function start(args, env) {
+  child = spawn(medusaBin, args, { cwd: root, env, stdio: "inherit", detached: true })
+  return child
+}
+
+function run(args, env) {
+  return new Promise((resolve, reject) => {
+    const c = start(args, env)
+    c.on("exit", (code, signal) => {
+      if (child === c) child = null
+      if (stopping) return
+      code === 0 ? resolve() : reject(new Error(`medusa ${args[0]} failed (${signal || code})`))
+    })
+  })
+}
+
+async function stopChild() {
+  const c = child
+  if (!c || !c.pid) return
+  const groupAlive = () => {
+    try {
+      process.kill(-c.pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  if (!groupAlive()) return
+  log("stopping medusa")
+  // SIGTERM: `medusa start` (the server develop forks) shuts down gracefully on it.
+  try { process.kill(-c.pid, "SIGTERM") } catch {}
+  for (let i = 0; i < 100 && groupAlive(); i++) await sleep(200)
+  if (groupAlive()) {
+    log("medusa still running after 20 s; killing")
+    try { process.kill(-c.pid, "SIGKILL") } catch {}
+  }
+}
+
+async function shutdown(code) {
+  if (stopping) return
+  stopping = true
+  await stopChild()
+  await stopPostgres()
+  process.exit(code)
+}
+
+// ---- helpers --------------------------------------------------------------------------------------------
+
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const srv = net.createServer()
+    srv.once("error", () => resolve(false))
+    srv.listen(port, () => srv.close(() => resolve(true)))
+  })
+}
+
+async function freePort() {
+  const { freePort: fp } = await import("./lib/embedded-pg.mjs")
+  return fp()
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+async function waitForHealth(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (stopping) return
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {}
+    await sleep(500)
+  }
+  throw new Error(`medusa did not answer ${url} within ${timeoutMs / 1000}s`)
+}
+
+function banner(pk) {
+  const base = `http://localhost:${httpPort}`
+  const login = JSON.stringify(ADMIN)
+  const lines = [
+    "",
+    `\x1b[32m✔ Demo store ready in ${elapsed()}\x1b[0m`,
+    `  Admin:            ${base}/app   (${ADMIN.email} / ${ADMIN.password})`,
+    `  Publishable key:  ${pk ?? "(none — run without --no-seed)"}`,
+    "",
+    "  Try it:",
+    `  TOKEN=$(curl -s -X POST ${base}/auth/user/emailpass -H 'content-type: application/json' -d '${login}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,
+    `  curl -s ${base}/admin/personalization/segments -H "authorization: Bearer $TOKEN"`,
+    `  curl -s '${base}/store/products?limit=3&fields=title' -H 'x-publishable-api-key: ${pk ?? "<key>"}'`,
+    "",
+    "  Ctrl-C stops Medusa, then Postgres. `npm run dev -- --reset` starts from an empty store.",
+    "",
+  ]
+  console.log(lines.join("\n"))
+}
