@@ -1,0 +1,252 @@
+import path from "path"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { Modules } from "@medusajs/framework/utils"
+import { adminHeaders } from "../helpers/auth"
+
+jest.setTimeout(180_000)
+
+const BASE = "/admin/personalization/segments"
+
+medusaIntegrationTestRunner({
+  medusaConfigFile: path.join(__dirname, "../.."),
+  testSuite: ({ api, getContainer }) => {
+    let headers: Record<string, string>
+
+    beforeAll(async () => {
+      headers = (await adminHeaders(getContainer())).headers
+    })
+
+    const post = (url: string, body: unknown) => api.post(url, body, { headers, validateStatus: () => true })
+    const get = (url: string) => api.get(url, { headers, validateStatus: () => true })
+    const del = (url: string) => api.delete(url, { headers, validateStatus: () => true })
+
+    async function createSegment(body: Record<string, unknown> = {}) {
+      const res = await post(BASE, { handle: "repeat-buyers", name: "Repeat buyers", rule_text: "orders_count >= 3", ...body })
+      expect(res.status).toBe(201)
+      return res.data.segment
+    }
+
+    async function groupOf(groupId: string) {
+      const [group] = await getContainer().resolve(Modules.CUSTOMER).listCustomerGroups({ id: groupId }, { withDeleted: true })
+      return group
+    }
+
+    describe("CRUD", () => {
+      it("creates from rule text, stores the canonical rule and makes the managed group", async () => {
+        const segment = await createSegment({ description: "3+ orders", is_public: true })
+        expect(segment).toMatchObject({
+          handle: "repeat-buyers",
+          name: "Repeat buyers",
+          description: "3+ orders",
+          status: "draft",
+          purpose: "personalization",
+          is_public: true,
+          version: 1,
+          member_count: 0,
+          rule_text: "orders_count >= 3",
+        })
+        expect(segment.rule).toBeTruthy()
+        expect(segment.customer_group).toEqual({ id: segment.customer_group_id, name: "Segment: Repeat buyers" })
+        const group = await groupOf(segment.customer_group_id)
+        expect(group.metadata).toMatchObject({ managed_by: "medusa-personalization", segment_id: segment.id })
+      })
+
+      it("creates from rule JSON and answers it back in both forms", async () => {
+        const text = (await createSegment()).rule
+        const res = await post(BASE, { handle: "from-json", name: "From JSON", rule: text })
+        expect(res.status).toBe(201)
+        expect(res.data.segment.rule_text).toBe("orders_count >= 3")
+        expect(res.data.segment.rule).toEqual(text)
+      })
+
+      it("lists with pagination, status filter and search", async () => {
+        for (let i = 0; i < 5; i++) {
+          await createSegment({ handle: `seg-${i}`, name: `Segment ${i}`, status: i % 2 ? "active" : "draft" })
+        }
+        await createSegment({ handle: "big-spenders", name: "Big spenders", rule_text: "total_spent >= 500" })
+
+        const page = await get(`${BASE}?limit=2&offset=1&order=handle`)
+        expect(page.status).toBe(200)
+        expect(page.data).toMatchObject({ count: 6, limit: 2, offset: 1 })
+        expect(page.data.segments.map((s: { handle: string }) => s.handle)).toEqual(["seg-0", "seg-1"])
+
+        const active = await get(`${BASE}?status=active`)
+        expect(active.data.count).toBe(2)
+        expect(active.data.segments.every((s: { status: string }) => s.status === "active")).toBe(true)
+
+        const found = await get(`${BASE}?q=spend`)
+        expect(found.data.segments.map((s: { handle: string }) => s.handle)).toEqual(["big-spenders"])
+      })
+
+      it("retrieves one and 404s an unknown id", async () => {
+        const segment = await createSegment()
+        const res = await get(`${BASE}/${segment.id}`)
+        expect(res.status).toBe(200)
+        expect(res.data.segment.id).toBe(segment.id)
+        const missing = await get(`${BASE}/pseg_nope`)
+        expect(missing.status).toBe(404)
+        expect(missing.data.message).toContain("pseg_nope")
+        expect((await post(`${BASE}/pseg_nope`, { name: "x" })).status).toBe(404)
+        expect((await del(`${BASE}/pseg_nope`)).status).toBe(404)
+      })
+
+      it("updates: a real change bumps version and renames the group; a no-op does not", async () => {
+        const segment = await createSegment()
+        const renamed = await post(`${BASE}/${segment.id}`, { name: "Loyal buyers", rule_text: "orders_count >= 4" })
+        expect(renamed.status).toBe(200)
+        expect(renamed.data.segment).toMatchObject({ name: "Loyal buyers", version: 2, rule_text: "orders_count >= 4" })
+        expect((await groupOf(segment.customer_group_id)).name).toBe("Segment: Loyal buyers")
+
+        const same = await post(`${BASE}/${segment.id}`, { name: "Loyal buyers", rule_text: "orders_count>=4" })
+        expect(same.data.segment.version).toBe(2)
+      })
+    })
+
+    describe("managed group lifecycle", () => {
+      it("archiving empties the group and closes memberships; re-activating keeps one group", async () => {
+        const container = getContainer()
+        const segment = await createSegment({ status: "active" })
+        const customerModule = container.resolve(Modules.CUSTOMER)
+        const customer = await customerModule.createCustomers({ email: "member@example.com" })
+        await customerModule.addCustomerToGroup({ customer_id: customer.id, customer_group_id: segment.customer_group_id })
+        const personalization = container.resolve("personalization")
+        await personalization.createSegmentMemberships({
+          segment_id: segment.id,
+          profile_id: "pprof_x",
+          customer_id: customer.id,
+          entered_at: new Date(),
+        })
+
+        const archived = await post(`${BASE}/${segment.id}/archive`, {})
+        expect(archived.status).toBe(200)
+        expect(archived.data.segment.status).toBe("archived")
+        const inGroup = await customerModule.listCustomerGroupCustomers({ customer_group_id: segment.customer_group_id })
+        expect(inGroup).toHaveLength(0)
+        const open = await personalization.listSegmentMemberships({ segment_id: segment.id, exited_at: null })
+        expect(open).toHaveLength(0)
+
+        const reactivated = await post(`${BASE}/${segment.id}`, { status: "active" })
+        expect(reactivated.data.segment.customer_group_id).toBe(segment.customer_group_id)
+        expect(await customerModule.listCustomerGroups({ name: "Segment: Repeat buyers" })).toHaveLength(1)
+      })
+
+      it("deleting removes the segment and its group", async () => {
+        const segment = await createSegment()
+        const res = await del(`${BASE}/${segment.id}`)
+        expect(res.status).toBe(200)
+        expect(res.data).toEqual({ id: segment.id, object: "segment", deleted: true })
+        expect((await get(`${BASE}/${segment.id}`)).status).toBe(404)
+        expect((await groupOf(segment.customer_group_id)).deleted_at).toBeTruthy()
+        // the handle is free again
+        await createSegment()
+      })
+
+      it("refuses (409) to delete a segment whose group gates a promotion or price list, naming them", async () => {
+        const container = getContainer()
+        const segment = await createSegment({ status: "active" })
+        const promotions = container.resolve(Modules.PROMOTION)
+        const promo = await promotions.createPromotions({
+          code: "LOYAL10",
+          type: "standard",
+          status: "active",
+          is_automatic: true,
+          application_method: { type: "percentage", target_type: "order", allocation: "across", value: 10 },
+          rules: [{ attribute: "customer.groups.id", operator: "in", values: [segment.customer_group_id] }],
+        })
+        const pricing = container.resolve(Modules.PRICING)
+        const [list] = await pricing.createPriceLists([
+          { title: "Loyal prices", description: "members", rules: { "customer.groups.id": [segment.customer_group_id] } },
+        ])
+
+        const res = await del(`${BASE}/${segment.id}`)
+        expect(res.status).toBe(409)
+        expect(res.data.message).toContain("LOYAL10")
+        expect(res.data.message).toContain(promo.id)
+        expect(res.data.message).toContain("Loyal prices")
+        expect(res.data.message).toContain(list.id)
+        expect((await get(`${BASE}/${segment.id}`)).status).toBe(200)
+        expect((await groupOf(segment.customer_group_id)).deleted_at).toBeFalsy()
+      })
+    })
+
+    describe("bad input", () => {
+      const valid = { handle: "valid-handle", name: "Valid", rule_text: "orders_count >= 1" }
+      const cases: [string, Record<string, unknown>, string][] = [
+        ["unknown field", { ...valid, colour: "red" }, "colour"],
+        ["wrong type", { ...valid, is_public: "yes" }, "is_public"],
+        ["handle pattern", { ...valid, handle: "Bad Handle!" }, "handle"],
+        ["handle too short", { ...valid, handle: "a" }, "handle"],
+        ["name over 200 chars", { ...valid, name: "n".repeat(201) }, "name"],
+        ["missing name", { handle: "x-y", rule_text: "orders_count >= 1" }, "name"],
+        ["no rule at all", { handle: "x-y", name: "X" }, "rule"],
+        ["rule text syntax", { ...valid, rule_text: "orders_count 3" }, "1:14"],
+        ["unknown trait", { ...valid, rule_text: "shoe_size > 3" }, "shoe_size"],
+        ["bad rule json", { handle: "x-y", name: "X", rule: { type: "nonsense" } }, "rule"],
+        ["unknown segment reference", { ...valid, rule_text: "segment('ghost')" }, "ghost"],
+        ["body over 64 KiB", { ...valid, description: "d".repeat(70 * 1024) }, "body"],
+      ]
+
+      it.each(cases)("%s → 400 naming the field, nothing written", async (_label, body, needle) => {
+        const res = await post(BASE, body)
+        expect(res.status).toBe(400)
+        expect(res.data.message).toContain(needle)
+        const list = await get(BASE)
+        expect(list.data.count).toBe(0)
+        const groups = await getContainer().resolve(Modules.CUSTOMER).listCustomerGroups({})
+        expect(groups).toHaveLength(0)
+      })
+
+      it("duplicate handle → 409 naming the handle, nothing written", async () => {
+        await createSegment()
+        const res = await post(BASE, { handle: "repeat-buyers", name: "Again", rule_text: "orders_count >= 1" })
+        expect(res.status).toBe(409)
+        expect(res.data.message).toContain("repeat-buyers")
+        expect((await get(BASE)).data.count).toBe(1)
+        expect(await getContainer().resolve(Modules.CUSTOMER).listCustomerGroups({})).toHaveLength(1)
+      })
+
+      it("update with bad input changes nothing", async () => {
+        const segment = await createSegment()
+        const other = await createSegment({ handle: "other", name: "Other" })
+        expect((await post(`${BASE}/${segment.id}`, { handle: "other" })).status).toBe(409)
+        expect((await post(`${BASE}/${segment.id}`, { status: "deleted" })).status).toBe(400)
+        expect((await post(`${BASE}/${segment.id}`, { rule_text: "segment('repeat-buyers')" })).status).toBe(400)
+        expect((await post(`${BASE}/${other.id}`, { name: "Other", version: 9 })).status).toBe(400)
+        const after = (await get(`${BASE}/${segment.id}`)).data.segment
+        expect(after).toMatchObject({ handle: "repeat-buyers", status: "draft", version: 1, rule_text: "orders_count >= 3" })
+      })
+
+      it("bad list query → 400 naming the parameter", async () => {
+        const res = await get(`${BASE}?limit=1000`)
+        expect(res.status).toBe(400)
+        expect(res.data.message).toContain("limit")
+        expect((await get(`${BASE}?status=gone`)).data.message).toContain("status")
+      })
+
+      it("admin routes refuse unauthenticated calls", async () => {
+        const res = await api.get(BASE, { validateStatus: () => true })
+        expect(res.status).toBe(401)
+      })
+    })
+
+    describe("links", () => {
+      it("exposes the profile on the customer and the segment on its group", async () => {
+        const container = getContainer()
+        const customer = await container.resolve(Modules.CUSTOMER).createCustomers({ email: "p@example.com" })
+        await container.resolve("personalization").createCustomerProfiles({ customer_id: customer.id, orders_count: 4 })
+        const res = await get(`/admin/customers/${customer.id}?fields=+personalization_profile.*`)
+        expect(res.status).toBe(200)
+        expect(res.data.customer.personalization_profile).toMatchObject({ customer_id: customer.id, orders_count: 4 })
+
+        const segment = await createSegment()
+        const query = container.resolve("query")
+        const { data } = await query.graph({
+          entity: "customer_group",
+          fields: ["id", "personalization_segment.handle"],
+          filters: { id: segment.customer_group_id },
+        })
+        expect(data[0].personalization_segment).toMatchObject({ handle: "repeat-buyers" })
+      })
+    })
+  },
+})

@@ -1,0 +1,41 @@
+import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { assertHandleFreeStep } from "./steps/assert-handle-free"
+import { prepareSegmentRuleStep } from "./steps/prepare-segment-rule"
+import { createSegmentStep } from "./steps/create-segment"
+import { ensureManagedGroupStep } from "./steps/ensure-managed-group"
+
+export type CreateSegmentInput = {
+  handle: string
+  name: string
+  description?: string | null
+  rule?: unknown
+  rule_text?: string
+  status?: "draft" | "active"
+  purpose?: string
+  is_public?: boolean
+}
+
+/**
+ * Creates a segment and its managed customer group (so promotions and price lists can be gated on it
+ * even before it is activated). Any failure removes what was made.
+ */
+export const createSegmentWorkflow = createWorkflow("personalization-create-segment", (input: CreateSegmentInput) => {
+  assertHandleFreeStep({ handle: input.handle })
+  const prepared = prepareSegmentRuleStep(
+    transform({ input }, ({ input }) => ({ handle: input.handle, rule: input.rule, rule_text: input.rule_text }))
+  )
+  const data = transform({ input, prepared }, ({ input, prepared }) => ({
+    handle: input.handle,
+    name: input.name,
+    description: input.description ?? null,
+    rule: prepared.rule,
+    rule_text: prepared.rule_text,
+    status: input.status ?? ("draft" as const),
+    purpose: input.purpose ?? "personalization",
+    is_public: input.is_public ?? false,
+  }))
+  const segment = createSegmentStep(data)
+  const groupId = ensureManagedGroupStep(transform({ segment }, ({ segment }) => ({ segment_id: segment.id })))
+  const result = transform({ segment, groupId }, ({ segment, groupId }) => ({ ...segment, customer_group_id: groupId }))
+  return new WorkflowResponse(result)
+})

@@ -1,0 +1,3 @@
+export * from "./create-segment"
+export * from "./update-segment"
+export * from "./delete-segment"

@@ -1,0 +1,90 @@
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { retrieveSegmentStep } from "./steps/retrieve-segment"
+import { assertHandleFreeStep } from "./steps/assert-handle-free"
+import { prepareSegmentRuleStep } from "./steps/prepare-segment-rule"
+import { updateSegmentStep } from "./steps/update-segment"
+import { renameManagedGroupStep } from "./steps/rename-managed-group"
+import { ensureManagedGroupStep } from "./steps/ensure-managed-group"
+import { emptyManagedGroupStep } from "./steps/empty-managed-group"
+import { closeMembershipsStep } from "./steps/close-memberships"
+
+export type UpdateSegmentInput = {
+  id: string
+  handle?: string
+  name?: string
+  description?: string | null
+  rule?: unknown
+  rule_text?: string
+  status?: "draft" | "active" | "archived"
+  purpose?: string
+  is_public?: boolean
+}
+
+const FIELDS = ["handle", "name", "description", "status", "purpose", "is_public"] as const
+
+/**
+ * Updates a segment; any real change bumps `version`. Renaming renames the managed group,
+ * activating (re)creates it, archiving empties it and closes every open membership.
+ */
+export const updateSegmentWorkflow = createWorkflow("personalization-update-segment", (input: UpdateSegmentInput) => {
+  const existing = retrieveSegmentStep({ id: input.id })
+
+  when("handle-changed", { input, existing }, ({ input, existing }) => !!input.handle && input.handle !== existing.handle).then(
+    () => {
+      assertHandleFreeStep({ handle: input.handle! })
+    }
+  )
+
+  const prepared = when(
+    "rule-given",
+    { input },
+    ({ input }) => input.rule !== undefined || input.rule_text !== undefined
+  ).then(() =>
+    prepareSegmentRuleStep(
+      transform({ input, existing }, ({ input, existing }) => ({
+        handle: input.handle ?? existing.handle,
+        rule: input.rule,
+        rule_text: input.rule_text,
+      }))
+    )
+  )
+
+  const change = transform({ input, existing, prepared }, ({ input, existing, prepared }) => {
+    const data: Record<string, unknown> = { id: existing.id }
+    for (const k of FIELDS) {
+      if (input[k] !== undefined && input[k] !== (existing as Record<string, unknown>)[k]) data[k] = input[k]
+    }
+    if (prepared && prepared.rule_text !== existing.rule_text) {
+      data.rule = prepared.rule
+      data.rule_text = prepared.rule_text
+    }
+    const changed = Object.keys(data).length > 1
+    if (changed) data.version = existing.version + 1
+    return {
+      data,
+      changed,
+      renamed: typeof data.name === "string",
+      activated: data.status === "active",
+      archived: data.status === "archived",
+      name: (data.name as string | undefined) ?? existing.name,
+      group_id: existing.customer_group_id ?? null,
+    }
+  })
+
+  const updated = updateSegmentStep(transform({ change }, ({ change }) => change.data as { id: string }))
+
+  when("renamed", { change }, ({ change }) => change.renamed).then(() => {
+    renameManagedGroupStep(
+      transform({ change }, ({ change }) => ({ group_id: change.group_id, segment_name: change.name }))
+    )
+  })
+  when("activated", { change }, ({ change }) => change.activated).then(() => {
+    ensureManagedGroupStep({ segment_id: input.id })
+  })
+  when("archived", { change }, ({ change }) => change.archived).then(() => {
+    emptyManagedGroupStep(transform({ change }, ({ change }) => ({ group_id: change.group_id })))
+    closeMembershipsStep({ segment_id: input.id, reason: "segment archived" })
+  })
+
+  return new WorkflowResponse(updated)
+})
