@@ -1,0 +1,3 @@
+export * from "./order-traits"
+export * from "./cart-traits"
+export * from "./decimal-division"
