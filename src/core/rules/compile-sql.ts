@@ -1,0 +1,258 @@
+/**
+ * compileSql(rule, now) → a parameterized boolean SQL expression over `personalization_customer_profile p`.
+ *
+ * Safety: every value from the rule (strings, numbers, dates, event types, property names, handles, purposes)
+ * is passed as a $n parameter. The only identifiers in the text are table/column names written here and
+ * trait columns / jsonb keys taken from the catalogue (checked against a strict pattern).
+ *
+ * Agreement with evaluate(): each leaf is wrapped in COALESCE(…, false) so SQL's three-valued logic collapses to
+ * the two-valued semantics documented in evaluate.ts, and each value expression yields NULL exactly when the
+ * JS reader in values.ts does. Relative dates and windows are resolved in JS from `now` and sent as instants.
+ */
+import { ComparisonOp, EventCondition, PropertyFilter, Rule, Scalar, TraitCondition, windowMs } from "./ast"
+import { TraitCatalog, TraitDef, defaultCatalog } from "./catalog"
+import { decimalToString, toDecimal } from "./decimal"
+import { dateOf, traitDef } from "./evaluate"
+
+export interface CompiledSql {
+  text: string
+  values: unknown[]
+}
+
+export interface CompileOptions {
+  /** Number of the first placeholder ($1 by default), to embed the expression in a larger query. */
+  firstParam?: number
+}
+
+const SQL_IDENT_RE = /^[a-z_][a-z0-9_]{0,62}$/
+
+export const PROFILE_TABLE = "personalization_customer_profile"
+export const EVENT_TABLE = "personalization_behavior_event"
+export const SEGMENT_TABLE = "personalization_segment"
+export const MEMBERSHIP_TABLE = "personalization_segment_membership"
+
+// Mirrors DECIMAL_RE in ast.ts and ISO_UTC_RE in time.ts (Postgres ARE syntax; standard_conforming_strings).
+const DECIMAL_SQL_RE = "'^-?[0-9]+(\\.[0-9]+)?$'"
+const ISO_UTC_SQL_RE =
+  "'^([1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(?:T([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])(?:\\.([0-9]{1,3}))?)?Z)?$'"
+
+class Params {
+  readonly values: unknown[] = []
+  constructor(private readonly first: number) {}
+  add(value: unknown, cast: string): string {
+    this.values.push(value)
+    return `$${this.first + this.values.length - 1}::${cast}`
+  }
+}
+
+export function compileSql(
+  rule: Rule,
+  now: Date,
+  catalog: TraitCatalog = defaultCatalog,
+  options: CompileOptions = {}
+): CompiledSql {
+  const params = new Params(options.firstParam ?? 1)
+  const text = compileNode(rule, { params, now: now.getTime(), catalog })
+  return { text, values: params.values }
+}
+
+/** The full membership query: ids of non-deleted profiles matching the rule. */
+export function compileSegmentQuery(rule: Rule, now: Date, catalog: TraitCatalog = defaultCatalog): CompiledSql {
+  const { text, values } = compileSql(rule, now, catalog)
+  return { text: `SELECT p.id FROM ${PROFILE_TABLE} p WHERE p.deleted_at IS NULL AND (${text})`, values }
+}
+
+interface Ctx {
+  params: Params
+  now: number
+  catalog: TraitCatalog
+}
+
+function compileNode(rule: Rule, ctx: Ctx): string {
+  switch (rule.type) {
+    case "and":
+    case "or":
+      return `(${rule.rules.map((r) => compileNode(r, ctx)).join(rule.type === "and" ? " AND " : " OR ")})`
+    case "not":
+      return `(NOT ${compileNode(rule.rule, ctx)})`
+    case "trait":
+      return compileTrait(rule, ctx)
+    case "event":
+      return compileEvent(rule, ctx)
+    case "segment":
+      return (
+        `EXISTS (SELECT 1 FROM ${MEMBERSHIP_TABLE} m JOIN ${SEGMENT_TABLE} s ON s.id = m.segment_id` +
+        ` WHERE m.profile_id = p.id AND m.exited_at IS NULL AND m.deleted_at IS NULL AND s.deleted_at IS NULL` +
+        ` AND s.handle = ${ctx.params.add(rule.handle, "text")})`
+      )
+    case "consent":
+      return `COALESCE((p.consent -> ${ctx.params.add(rule.purpose, "text")} ->> 'status') = 'granted', false)`
+  }
+}
+
+// ---- value expressions (NULL exactly when values.ts reads NULL) -------------------------------------------
+
+/** `p.traits -> 'key'` for a catalogue jsonb key. */
+function jsonbOf(def: TraitDef): string {
+  if (!("jsonb" in def.source)) throw new Error(`trait '${def.name}' is not stored in p.traits`)
+  return `(p.traits -> '${ident(def.source.jsonb)}')`
+}
+
+function ident(name: string): string {
+  if (!SQL_IDENT_RE.test(name)) throw new Error(`catalogue identifier '${name}' is not a plain SQL identifier`)
+  return name
+}
+
+/** A JSON number, or a string matching DECIMAL_RE, as numeric; otherwise NULL. */
+function jsonNumeric(j: string): string {
+  return (
+    `(CASE jsonb_typeof(${j}) WHEN 'number' THEN (${j} #>> '{}')::numeric` +
+    ` WHEN 'string' THEN (CASE WHEN (${j} #>> '{}') ~ ${DECIMAL_SQL_RE} THEN (${j} #>> '{}')::numeric END) END)`
+  )
+}
+
+function jsonString(j: string): string {
+  return `(CASE WHEN jsonb_typeof(${j}) = 'string' THEN ${j} #>> '{}' END)`
+}
+
+/**
+ * An ISO_UTC_RE string as timestamptz, built with timestamp arithmetic in UTC so that day overflow rolls over
+ * like Date.UTC (and never raises, unlike a ::timestamptz cast); any other text is NULL.
+ */
+function isoUtcTimestamp(text: string): string {
+  return (
+    `(SELECT (make_timestamp(r[1]::int, 1, 1, 0, 0, 0) + make_interval(months => r[2]::int - 1,` +
+    ` days => r[3]::int - 1, hours => coalesce(r[4]::int, 0), mins => coalesce(r[5]::int, 0),` +
+    ` secs => coalesce(r[6]::int, 0)) + coalesce(rpad(r[7], 3, '0')::int, 0) * interval '1 millisecond')` +
+    ` AT TIME ZONE 'UTC' FROM regexp_match(${text}, ${ISO_UTC_SQL_RE}) AS r)`
+  )
+}
+
+function traitValueSql(def: TraitDef): string {
+  if ("column" in def.source) {
+    const column = `p.${ident(def.source.column)}`
+    // float4 is compared through its text form, which is what node-postgres hands evaluate() as a number.
+    if (def.source.columnType === "real") return `(${column}::text::numeric)`
+    return column
+  }
+  const j = jsonbOf(def)
+  switch (def.type) {
+    case "number":
+    case "money":
+      return jsonNumeric(j)
+    case "string":
+    case "enum":
+      return jsonString(j)
+    case "boolean":
+      return `(CASE WHEN jsonb_typeof(${j}) = 'boolean' THEN (${j} #>> '{}')::boolean END)`
+    case "date":
+      return isoUtcTimestamp(jsonString(j))
+    case "string_list":
+      throw new Error("list traits are compiled separately")
+  }
+}
+
+// ---- traits ----------------------------------------------------------------------------------------------
+
+const SQL_OP: Record<ComparisonOp, string> = { "=": "=", "!=": "<>", ">": ">", ">=": ">=", "<": "<", "<=": "<=" }
+
+function compileTrait(c: TraitCondition, ctx: Ctx): string {
+  const def = traitDef(ctx.catalog, c.trait)
+  const P = ctx.params
+  if (def.type === "string_list") {
+    const j = jsonbOf(def)
+    const isArray = `jsonb_typeof(${j}) = 'array'`
+    switch (c.op) {
+      case "is_null":
+        return `(jsonb_typeof(${j}) IS DISTINCT FROM 'array')`
+      case "is_not_null":
+        return `COALESCE(${isArray}, false)`
+      case "contains":
+        return `COALESCE(${isArray} AND ${j} ? ${P.add(c.value, "text")}, false)`
+      case "in":
+        return `COALESCE(${isArray} AND ${j} ?| ${P.add(c.value, "text[]")}, false)`
+      case "not_in":
+        return `COALESCE(${isArray} AND NOT (${j} ?| ${P.add(c.value, "text[]")}), false)`
+      default:
+        throw new Error(`operator '${c.op}' does not apply to list trait '${c.trait}'`)
+    }
+  }
+
+  const x = traitValueSql(def)
+  const cast = { number: "numeric", money: "numeric", date: "timestamptz", string: "text", enum: "text", boolean: "boolean" }[
+    def.type
+  ]
+  const param = (v: Scalar) => P.add(sqlValue(def, v, ctx.now), cast)
+  const arrayParam = (vs: Scalar[]) => P.add(vs.map((v) => sqlValue(def, v, ctx.now)), `${cast}[]`)
+  switch (c.op) {
+    case "is_null":
+      return `(${x} IS NULL)`
+    case "is_not_null":
+      return `(${x} IS NOT NULL)`
+    case "between":
+      return `COALESCE(${x} BETWEEN ${param(c.value[0])} AND ${param(c.value[1])}, false)`
+    case "in":
+      return `COALESCE(${x} = ANY(${arrayParam(c.value)}), false)`
+    case "not_in":
+      return `COALESCE(NOT (${x} = ANY(${arrayParam(c.value)})), false)`
+    case "contains":
+      return `COALESCE(strpos(${x}, ${P.add(c.value, "text")}) > 0, false)`
+    default:
+      return `COALESCE(${x} ${SQL_OP[c.op]} ${param(c.value)}, false)`
+  }
+}
+
+/** The parameter value: exact decimal text for numbers, an ISO instant for dates, the value otherwise. */
+function sqlValue(def: TraitDef, v: Scalar, now: number): unknown {
+  if (def.type === "number" || def.type === "money") return decimalToString(toDecimal(v)!)
+  if (def.type === "date") return new Date(dateOf(v, now)).toISOString()
+  return v
+}
+
+// ---- behavioural windows ---------------------------------------------------------------------------------
+
+function compileEvent(c: EventCondition, ctx: Ctx): string {
+  const P = ctx.params
+  const where = [
+    "e.profile_id = p.id",
+    "e.deleted_at IS NULL",
+    `e.type = ${P.add(c.event, "text")}`,
+    // The window is (now - N, now], as in event-match.ts.
+    `e.occurred_at > ${P.add(new Date(ctx.now - windowMs(c.window)).toISOString(), "timestamptz")}`,
+    `e.occurred_at <= ${P.add(new Date(ctx.now).toISOString(), "timestamptz")}`,
+    ...c.where.map((f) => compileFilter(f, P)),
+  ]
+  const from = `FROM ${EVENT_TABLE} e WHERE ${where.join(" AND ")}`
+  switch (c.measure) {
+    case "exists":
+      return `EXISTS (SELECT 1 ${from})`
+    case "none":
+      return `(NOT EXISTS (SELECT 1 ${from}))`
+    case "count":
+    case "sum": {
+      const agg =
+        c.measure === "count"
+          ? `(SELECT count(*) ${from})`
+          : `(SELECT COALESCE(sum(${jsonNumeric(`(e.properties -> ${P.add(c.property, "text")})`)}), 0) ${from})`
+      const num = (v: string | number) => P.add(decimalToString(toDecimal(v)!), "numeric")
+      if (c.op === "between") return `(${agg} BETWEEN ${num(c.value[0])} AND ${num(c.value[1])})`
+      return `(${agg} ${SQL_OP[c.op]} ${num(c.value)})`
+    }
+  }
+}
+
+/** Mirrors filterMatches in event-match.ts; NULL (missing / other JSON type) drops the event. */
+function compileFilter(f: PropertyFilter, P: Params): string {
+  const j = `(e.properties -> ${P.add(f.property, "text")})`
+  if (f.op === "in") {
+    const list = f.value as (string | number)[]
+    if (typeof list[0] === "string") return `(${jsonString(j)} = ANY(${P.add(list, "text[]")}))`
+    return `(${jsonNumeric(j)} = ANY(${P.add(list.map((v) => decimalToString(toDecimal(v)!)), "numeric[]")}))`
+  }
+  const op = SQL_OP[f.op]
+  const v = f.value
+  if (typeof v === "string") return `(${jsonString(j)} ${op} ${P.add(v, "text")})`
+  if (typeof v === "boolean")
+    return `(CASE WHEN jsonb_typeof(${j}) = 'boolean' THEN (${j} #>> '{}')::boolean END ${op} ${P.add(v, "boolean")})`
+  return `(${jsonNumeric(j)} ${op} ${P.add(decimalToString(toDecimal(v)!), "numeric")})`
+}

@@ -1,0 +1,49 @@
+/** Segment-reference cycles: segment('a') inside b's rule and segment('b') inside a's rule can never settle. */
+
+/** A stored rule by handle; unknown handles (undefined/null) end the search along that path. */
+export type RuleLookup = ReadonlyMap<string, unknown> | ((handle: string) => unknown)
+
+/**
+ * Handles referenced by segment(...) conditions. Walks raw JSON defensively, so stored rules of any
+ * vintage can be inspected without validating them first.
+ */
+export function segmentReferences(rule: unknown): string[] {
+  const out = new Set<string>()
+  const stack: unknown[] = [rule]
+  let guard = 0
+  while (stack.length && guard++ < 10_000) {
+    const n = stack.pop() as { type?: unknown; handle?: unknown; rules?: unknown; rule?: unknown } | null
+    if (typeof n !== "object" || n === null) continue
+    if (n.type === "segment" && typeof n.handle === "string") out.add(n.handle)
+    if (Array.isArray(n.rules)) stack.push(...n.rules)
+    if (n.rule !== undefined) stack.push(n.rule)
+  }
+  return [...out]
+}
+
+/**
+ * Returns a cycle through segment references reachable from `handle` (whose rule is `rule`, possibly not yet
+ * saved), as the list of handles ending where it started, e.g. ["a", "b", "a"]; or null if there is none.
+ */
+export function findCycle(handle: string, rule: unknown, lookup: RuleLookup): string[] | null {
+  const get = (h: string): unknown => (h === handle ? rule : typeof lookup === "function" ? lookup(h) : lookup.get(h))
+  const done = new Set<string>()
+  const path: string[] = []
+
+  const visit = (h: string): string[] | null => {
+    const at = path.indexOf(h)
+    if (at >= 0) return [...path.slice(at), h]
+    if (done.has(h)) return null
+    const r = get(h)
+    if (r === undefined || r === null) return null
+    path.push(h)
+    for (const ref of segmentReferences(r)) {
+      const cycle = visit(ref)
+      if (cycle) return cycle
+    }
+    path.pop()
+    done.add(h)
+    return null
+  }
+  return visit(handle)
+}

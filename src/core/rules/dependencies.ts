@@ -1,0 +1,45 @@
+/** What a rule reads, so the pipeline re-evaluates only the segments an event or change can affect. */
+import { Rule, isRelative, walk } from "./ast"
+
+export interface RuleDependencies {
+  traits: string[]
+  eventTypes: string[]
+  segments: string[]
+  consent: string[]
+  /** True when the result can change with time alone (relative dates, today, event windows). */
+  timeBased: boolean
+}
+
+export function dependencies(rule: Rule): RuleDependencies {
+  const traits = new Set<string>()
+  const eventTypes = new Set<string>()
+  const segments = new Set<string>()
+  const consent = new Set<string>()
+  let timeBased = false
+  walk(rule, (node) => {
+    switch (node.type) {
+      case "trait":
+        traits.add(node.trait)
+        if ("value" in node && (Array.isArray(node.value) ? node.value : [node.value]).some(isRelative)) timeBased = true
+        break
+      case "event":
+        eventTypes.add(node.event)
+        timeBased = true
+        break
+      case "segment":
+        segments.add(node.handle)
+        break
+      case "consent":
+        consent.add(node.purpose)
+        break
+    }
+  })
+  const sorted = (s: Set<string>) => [...s].sort()
+  return {
+    traits: sorted(traits),
+    eventTypes: sorted(eventTypes),
+    segments: sorted(segments),
+    consent: sorted(consent),
+    timeBased,
+  }
+}

@@ -1,0 +1,40 @@
+/** The segment rule language: AST, validation, text syntax, evaluation, SQL, time transitions. */
+export * from "./ast"
+export { ruleSchema, scalarSchema, relativeDateSchema } from "./schema"
+export {
+  validateRule,
+  validateText,
+  formatPath,
+  KNOWN_EVENT_TYPES,
+  OPS_BY_TYPE,
+  type ValidationError,
+  type ValidationResult,
+  type ValidateOptions,
+} from "./validate"
+export {
+  defaultCatalog,
+  extendCatalog,
+  describeCatalog,
+  CatalogError,
+  RESERVED_WORDS,
+  type TraitCatalog,
+  type TraitDef,
+  type TraitDeclaration,
+  type TraitSource,
+  type ColumnType,
+} from "./catalog"
+export { parse, tryParse, RuleSyntaxError, type ParseResult, type SyntaxErrorInfo } from "./parser"
+export { format, formatCondition } from "./format"
+export { evaluate, matches, type Evaluation, type Trace } from "./evaluate"
+export { compileSql, compileSegmentQuery, type CompiledSql, type CompileOptions } from "./compile-sql"
+export { nextChange } from "./next-change"
+export { dependencies, type RuleDependencies } from "./dependencies"
+export { findCycle, segmentReferences, type RuleLookup } from "./cycles"
+export {
+  subjectFromProfileRow,
+  type Subject,
+  type SubjectEvent,
+  type ConsentStatus,
+} from "./subject"
+export { parseIsoUtc } from "./time"
+export { toDecimal, compareDecimal, decimalToString, type Decimal } from "./decimal"
