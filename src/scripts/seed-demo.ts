@@ -10,7 +10,6 @@ export default async function seedDemo({ container, args }: ExecArgs) {
     customers: num("customers"),
     products: num("products"),
     seed: num("seed"),
-    concurrency: num("concurrency"),
   })
   container.resolve("logger").info(`[demo-seed] ${JSON.stringify({ ...result, publishableKey: undefined })}`)
 }

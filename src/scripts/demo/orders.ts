@@ -1,43 +1,36 @@
-// Customers and their backdated order histories.
-import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { createCustomersWorkflow, createOrderWorkflow } from "@medusajs/medusa/core-flows"
-import type { DemoCustomer } from "./people"
+// Customers and their order histories, dated over the last 180 days.
+import type { CreateOrderDTO, MedusaContainer } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
+import { createCustomersWorkflow } from "@medusajs/medusa/core-flows"
+import type { DemoCustomer, PlannedOrder } from "./people"
 import type { SeededProduct } from "./products"
 import type { StoreSetup } from "./store-setup"
 
 const DAY = 86_400_000
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i], i)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return out
-}
+const CHUNK = 100
 
 export async function createCustomersAndOrders(
   container: MedusaContainer,
   setup: StoreSetup,
   products: SeededProduct[],
   people: DemoCustomer[],
-  opts: { now: Date; concurrency: number }
+  opts: { now: Date }
 ) {
+  const at = (daysAgo: number) => new Date(opts.now.getTime() - daysAgo * DAY)
+  // Customers sign up shortly before their first order (or any time in the window if they never ordered).
+  const signupDaysAgo = (p: DemoCustomer, i: number) => (p.orders[0]?.daysAgo ?? 30 + ((i * 37) % 150)) + 1 + (i % 7)
+
   const { result: customers } = await createCustomersWorkflow(container).run({
     input: {
-      customersData: people.map((p) => ({
+      customersData: people.map((p, i) => ({
         email: p.email,
         first_name: p.first_name,
         last_name: p.last_name,
         phone: p.phone,
         has_account: p.has_account,
         metadata: { demo_archetype: p.archetype },
+        // Medusa stamps created_at itself unless given; the data layer accepts an explicit one (not in the DTO type).
+        ...({ created_at: at(signupDaysAgo(p, i)) } as {}),
         // guests have no address book; their addresses live on their orders
         addresses: p.has_account
           ? [{ first_name: p.first_name, last_name: p.last_name, address_1: "Demo Street 1", city: p.city, country_code: p.country, postal_code: "10115", is_default_shipping: true, is_default_billing: true }]
@@ -47,62 +40,62 @@ export async function createCustomersAndOrders(
   })
   const idByEmail = new Map(customers.map((c) => [c.email, c.id]))
 
-  const jobs = people.flatMap((p) => p.orders.map((o) => ({ person: p, order: o })))
-  const created = await pool(jobs, opts.concurrency, async ({ person, order }) => {
-    const address = {
-      first_name: person.first_name,
-      last_name: person.last_name,
-      address_1: "Demo Street 1",
-      city: person.city,
-      country_code: person.country,
-      postal_code: "10115",
-      phone: person.phone,
-    }
-    const placedAt = new Date(opts.now.getTime() - order.daysAgo * DAY)
-    const { result } = await createOrderWorkflow(container).run({
-      input: {
-        region_id: setup.regionId,
-        sales_channel_id: setup.salesChannelId,
-        customer_id: idByEmail.get(person.email),
-        email: person.email,
-        currency_code: "eur",
-        // fulfilled long ago vs. still open
-        status: order.daysAgo > 14 ? "completed" : "pending",
-        shipping_address: address,
-        billing_address: address,
-        items: order.lines.map((l) => {
-          const v = products[l.productIndex].variants[l.variantIndex]
-          // unit price + tax flag given, so the workflow skips the price calculation
-          return { variant_id: v.id, title: v.productTitle, quantity: l.quantity, unit_price: v.price, is_tax_inclusive: true }
-        }),
-        shipping_methods: [
-          { name: "Standard Shipping", amount: setup.shippingPrice, shipping_option_id: setup.shippingOptionId, is_tax_inclusive: true },
-        ],
-        metadata: { demo_seed: true },
-      },
-    })
-    return { id: result.id, placedAt }
-  })
-
-  // Backdate. Medusa has no API to set created_at (it is always "now"), and the demo needs histories spread
-  // over 180 days for the date-based segments to mean anything, so a direct SQL update is the honest way here.
-  const pg = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
-  if (created.length) {
-    await pg.raw(
-      `UPDATE "order" AS o SET created_at = v.ts, updated_at = v.ts
-         FROM unnest(?::text[], ?::timestamptz[]) AS v(id, ts) WHERE o.id = v.id`,
-      [created.map((c) => c.id), created.map((c) => c.placedAt.toISOString())]
-    )
-  }
-  // Customers sign up shortly before their first order (or any time in the window if they never ordered).
-  const signup = people.map((p, i) => {
-    const first = p.orders[0]?.daysAgo ?? 30 + ((i * 37) % 150)
-    return new Date(opts.now.getTime() - (first + 1 + (i % 7)) * DAY).toISOString()
-  })
-  await pg.raw(
-    `UPDATE customer AS c SET created_at = v.ts, updated_at = v.ts
-       FROM unnest(?::text[], ?::timestamptz[]) AS v(id, ts) WHERE c.id = v.id`,
-    [people.map((p) => idByEmail.get(p.email)!), signup]
+  // Orders go straight to the Order module in bulk, with their historical created_at. createOrderWorkflow would
+  // re-check inventory, prices and tax per order (~3 orders/s here, > 3 min for the default store) and always
+  // stamps "now"; for already-placed history neither is wanted. The line items carry the same product/variant
+  // snapshot fields the workflow would fill, so order pages, analytics and the plugin read them like real ones.
+  const orders: CreateOrderDTO[] = people.flatMap((p) =>
+    p.orders.map((o) => toOrder(p, o, idByEmail.get(p.email)!, at(o.daysAgo), setup, products))
   )
-  return { customers: customers.length, orders: created.length }
+  const order = container.resolve(Modules.ORDER)
+  let created = 0
+  for (let i = 0; i < orders.length; i += CHUNK) created += (await order.createOrders(orders.slice(i, i + CHUNK))).length
+  return { customers: customers.length, orders: created }
+}
+
+function toOrder(p: DemoCustomer, o: PlannedOrder, customerId: string, placedAt: Date, setup: StoreSetup, products: SeededProduct[]): CreateOrderDTO {
+  const address = {
+    first_name: p.first_name,
+    last_name: p.last_name,
+    address_1: "Demo Street 1",
+    city: p.city,
+    country_code: p.country,
+    postal_code: "10115",
+    phone: p.phone,
+  }
+  const stamp = { created_at: placedAt, updated_at: placedAt } as {}
+  return {
+    ...stamp,
+    region_id: setup.regionId,
+    sales_channel_id: setup.salesChannelId,
+    customer_id: customerId,
+    email: p.email,
+    currency_code: "eur",
+    status: o.daysAgo > 14 ? "completed" : "pending", // fulfilled long ago vs. still open
+    shipping_address: address,
+    billing_address: address,
+    items: o.lines.map((l) => {
+      const v = products[l.productIndex].variants[l.variantIndex]
+      return {
+        ...stamp,
+        title: v.product.title,
+        subtitle: v.title,
+        quantity: l.quantity,
+        unit_price: v.price,
+        is_tax_inclusive: true,
+        product_id: v.product.id,
+        product_title: v.product.title,
+        product_handle: v.product.handle,
+        variant_id: v.id,
+        variant_sku: v.sku,
+        variant_title: v.title,
+        requires_shipping: true,
+        is_discountable: true,
+      }
+    }),
+    shipping_methods: [
+      { ...stamp, name: "Standard Shipping", amount: setup.shippingPrice, shipping_option_id: setup.shippingOptionId, is_tax_inclusive: true },
+    ],
+    metadata: { demo_seed: true },
+  }
 }

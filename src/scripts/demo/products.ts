@@ -9,8 +9,14 @@ import {
 import { CATEGORIES, type DemoProduct } from "./catalog"
 import type { StoreSetup } from "./store-setup"
 
-export type SeededVariant = { id: string; title: string; productTitle: string; price: number }
-export type SeededProduct = { id: string; title: string; category: string; variants: SeededVariant[] }
+export type SeededVariant = {
+  id: string
+  title: string
+  sku: string
+  price: number
+  product: { id: string; title: string; handle: string }
+}
+export type SeededProduct = { id: string; title: string; handle: string; category: string; variants: SeededVariant[] }
 
 export async function createCatalog(container: MedusaContainer, setup: StoreSetup, catalog: DemoProduct[]) {
   const { result: categories } = await createProductCategoriesWorkflow(container).run({
@@ -64,10 +70,12 @@ export async function createCatalog(container: MedusaContainer, setup: StoreSetu
   // Keep catalogue order (products come back in input order, matched by handle to be safe).
   const bySku = new Map(variants.map((v: any) => [v.sku, v.id]))
   const byHandle = new Map(products.map((p) => [p.handle, p.id]))
-  return catalog.map<SeededProduct>((p) => ({
-    id: byHandle.get(p.handle)!,
-    title: p.title,
-    category: p.category,
-    variants: p.variants.map((v) => ({ id: bySku.get(v.sku)!, title: v.title, productTitle: p.title, price: v.price })),
-  }))
+  return catalog.map<SeededProduct>((p) => {
+    const product = { id: byHandle.get(p.handle)!, title: p.title, handle: p.handle }
+    return {
+      ...product,
+      category: p.category,
+      variants: p.variants.map((v) => ({ id: bySku.get(v.sku)!, title: v.title, sku: v.sku, price: v.price, product })),
+    }
+  })
 }

@@ -17,7 +17,6 @@ export type SeedDemoOptions = {
   now?: Date // orders are spread over the 180 days before this
   admin?: { email: string; password: string } | false
   segments?: boolean // default true
-  concurrency?: number // orders created in parallel, default 4
   log?: (message: string) => void
 }
 
@@ -60,10 +59,7 @@ export async function seedDemoStore(container: MedusaContainer, opts: SeedDemoOp
   if (admin) await ensureAdminUser(container, admin.email, admin.password)
   const products = await createCatalog(container, setup, catalog)
   log(`${products.length} products with stock (${t()})`)
-  const counts = await createCustomersAndOrders(container, setup, products, people, {
-    now,
-    concurrency: opts.concurrency ?? 4,
-  })
+  const counts = await createCustomersAndOrders(container, setup, products, people, { now })
   log(`${counts.customers} customers, ${counts.orders} orders (${t()})`)
   const segments = wantSegments ? await seedSegments(container, log) : []
   await recomputeProfiles(container, log)
