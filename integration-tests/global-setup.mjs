@@ -8,7 +8,8 @@ export default async function globalSetup() {
   if (process.env.DB_HOST || process.env.DATABASE_URL) return
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mp-test-pg-"))
   const started = await startEmbeddedPostgres({ dir, persistent: false })
-  process.env.DB_HOST = "127.0.0.1"
+  // "localhost", not 127.0.0.1: the Medusa test runner turns on SSL for any database URL without "localhost".
+  process.env.DB_HOST = "localhost"
   process.env.DB_PORT = String(started.port)
   process.env.DB_USERNAME = started.user
   process.env.DB_PASSWORD = started.password

@@ -2,6 +2,7 @@ import path from "path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { adminHeaders } from "../helpers/auth"
+import type PersonalizationModuleService from "../../src/modules/personalization/service"
 
 jest.setTimeout(180_000)
 
@@ -109,7 +110,7 @@ medusaIntegrationTestRunner({
         const customerModule = container.resolve(Modules.CUSTOMER)
         const customer = await customerModule.createCustomers({ email: "member@example.com" })
         await customerModule.addCustomerToGroup({ customer_id: customer.id, customer_group_id: segment.customer_group_id })
-        const personalization = container.resolve("personalization")
+        const personalization = container.resolve<PersonalizationModuleService>("personalization")
         await personalization.createSegmentMemberships({
           segment_id: segment.id,
           profile_id: "pprof_x",
@@ -233,13 +234,13 @@ medusaIntegrationTestRunner({
       it("exposes the profile on the customer and the segment on its group", async () => {
         const container = getContainer()
         const customer = await container.resolve(Modules.CUSTOMER).createCustomers({ email: "p@example.com" })
-        await container.resolve("personalization").createCustomerProfiles({ customer_id: customer.id, orders_count: 4 })
+        await container.resolve<PersonalizationModuleService>("personalization").createCustomerProfiles({ customer_id: customer.id, orders_count: 4 })
         const res = await get(`/admin/customers/${customer.id}?fields=+personalization_profile.*`)
         expect(res.status).toBe(200)
         expect(res.data.customer.personalization_profile).toMatchObject({ customer_id: customer.id, orders_count: 4 })
 
         const segment = await createSegment()
-        const query = container.resolve("query")
+        const query = container.resolve<any>("query")
         const { data } = await query.graph({
           entity: "customer_group",
           fields: ["id", "personalization_segment.handle"],

@@ -28,7 +28,7 @@ export const createSegmentWorkflow = createWorkflow("personalization-create-segm
     handle: input.handle,
     name: input.name,
     description: input.description ?? null,
-    rule: prepared.rule,
+    rule: prepared.rule as unknown as Record<string, unknown>,
     rule_text: prepared.rule_text,
     status: input.status ?? ("draft" as const),
     purpose: input.purpose ?? "personalization",

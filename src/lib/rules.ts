@@ -1,0 +1,80 @@
+// The shell's bridge to the pure rule core: turns API input into the canonical stored pair and
+// maps core errors onto 400s that name the field.
+import { format } from "../core/rules/format"
+import { tryParse } from "../core/rules/parser"
+import { validateRule } from "../core/rules/validate"
+import { walk, type Rule } from "../core/rules/ast"
+import { defaultCatalog, type TraitCatalog } from "../core/rules/catalog"
+import { invalid } from "./errors"
+
+export type CanonicalRule = { rule: Rule; rule_text: string; references: string[] }
+
+/** Segment handles a rule refers to with segment('…'). */
+export function segmentReferences(rule: Rule): string[] {
+  const out = new Set<string>()
+  walk(rule, (node) => {
+    if (node.type === "segment") out.add(node.handle)
+  })
+  return [...out]
+}
+
+/**
+ * Accepts `rule` (JSON AST), `rule_text`, or both (then they must mean the same rule).
+ * Returns the validated AST and its canonical text; throws a 400 naming `rule` / `rule_text`.
+ */
+export function canonicalRule(
+  input: { rule?: unknown; rule_text?: string },
+  catalog: TraitCatalog = defaultCatalog
+): CanonicalRule {
+  let fromText: Rule | undefined
+  if (input.rule_text !== undefined) {
+    const parsed = tryParse(input.rule_text)
+    if (!parsed.ok) {
+      const { message, line, column } = parsed.error
+      const where = `${line}:${column}`
+      throw invalid("rule_text", message.includes(where) ? message : `${message} at ${where}`)
+    }
+    fromText = checked(parsed.rule, "rule_text", catalog)
+  }
+  const fromJson = input.rule !== undefined ? checked(input.rule, "rule", catalog) : undefined
+  const rule = (fromJson ?? fromText)!
+  const rule_text = format(rule)
+  if (fromJson && fromText && format(fromText) !== rule_text) {
+    throw invalid("rule_text", `does not match rule (rule reads: ${rule_text})`)
+  }
+  return { rule, rule_text, references: segmentReferences(rule) }
+}
+
+function checked(candidate: unknown, field: "rule" | "rule_text", catalog: TraitCatalog): Rule {
+  const result = validateRule(candidate, catalog)
+  if (result.ok) return result.rule
+  const details = result.errors
+    .map((e) => (field === "rule" ? `${e.path ? `rule.${e.path.replace(/^\$\.?/, "")}` : "rule"}: ${e.message}` : e.message))
+    .join("; ")
+  throw invalid(field, details)
+}
+
+/**
+ * The first cycle reachable from `start` through segment('…') references, as a list of handles
+ * (start … start), or null. `lookup` gives a segment's rule by handle (undefined when unknown).
+ */
+export function ruleCycle(start: string, lookup: (handle: string) => unknown): string[] | null {
+  const visiting: string[] = []
+  const done = new Set<string>()
+  const visit = (handle: string): string[] | null => {
+    const at = visiting.indexOf(handle)
+    if (at >= 0) return [...visiting.slice(at), handle]
+    if (done.has(handle)) return null
+    const rule = lookup(handle) as Rule | undefined
+    if (!rule) return null
+    visiting.push(handle)
+    for (const ref of segmentReferences(rule)) {
+      const cycle = visit(ref)
+      if (cycle) return cycle
+    }
+    visiting.pop()
+    done.add(handle)
+    return null
+  }
+  return visit(start)
+}
