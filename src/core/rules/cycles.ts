@@ -15,8 +15,9 @@ export function segmentReferences(rule: unknown): string[] {
     const n = stack.pop() as { type?: unknown; handle?: unknown; rules?: unknown; rule?: unknown } | null
     if (typeof n !== "object" || n === null) continue
     if (n.type === "segment" && typeof n.handle === "string") out.add(n.handle)
-    if (Array.isArray(n.rules)) stack.push(...n.rules)
+    // Pushed in reverse so handles come out in document order.
     if (n.rule !== undefined) stack.push(n.rule)
+    if (Array.isArray(n.rules)) stack.push(...[...n.rules].reverse())
   }
   return [...out]
 }

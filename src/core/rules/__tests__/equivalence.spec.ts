@@ -6,6 +6,7 @@ import fc from "fast-check"
 import { Rule } from "../ast"
 import { compileSegmentQuery } from "../compile-sql"
 import { evaluate } from "../evaluate"
+import { parse } from "../parser"
 import { Subject } from "../subject"
 import { validateRule } from "../validate"
 import { ruleArb, testCatalog } from "./support/arbitraries"
@@ -86,7 +87,6 @@ describe("evaluate ≡ compileSql (Postgres)", () => {
       "favourite_color CONTAINS ''",
     ]
     for (const t of texts) {
-      const { parse } = await import("../parser")
       const v = validateRule(parse(t), testCatalog)
       if (!v.ok) throw new Error(`${t}: ${JSON.stringify(v.errors)}`)
       expect({ t, ids: await sqlMatches(v.rule) }).toEqual({ t, ids: jsMatches(v.rule) })
