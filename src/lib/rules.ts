@@ -1,22 +1,17 @@
 // The shell's bridge to the pure rule core: turns API input into the canonical stored pair and
 // maps core errors onto 400s that name the field.
-import { format } from "../core/rules/format"
-import { tryParse } from "../core/rules/parser"
-import { validateRule } from "../core/rules/validate"
-import { walk, type Rule } from "../core/rules/ast"
-import { defaultCatalog, type TraitCatalog } from "../core/rules/catalog"
+import {
+  defaultCatalog,
+  format,
+  segmentReferences,
+  tryParse,
+  validateRule,
+  type Rule,
+  type TraitCatalog,
+} from "../core/rules"
 import { invalid } from "./errors"
 
 export type CanonicalRule = { rule: Rule; rule_text: string; references: string[] }
-
-/** Segment handles a rule refers to with segment('…'). */
-export function segmentReferences(rule: Rule): string[] {
-  const out = new Set<string>()
-  walk(rule, (node) => {
-    if (node.type === "segment") out.add(node.handle)
-  })
-  return [...out]
-}
 
 /**
  * Accepts `rule` (JSON AST), `rule_text`, or both (then they must mean the same rule).
@@ -52,29 +47,4 @@ function checked(candidate: unknown, field: "rule" | "rule_text", catalog: Trait
     .map((e) => (field === "rule" ? `${e.path ? `rule.${e.path.replace(/^\$\.?/, "")}` : "rule"}: ${e.message}` : e.message))
     .join("; ")
   throw invalid(field, details)
-}
-
-/**
- * The first cycle reachable from `start` through segment('…') references, as a list of handles
- * (start … start), or null. `lookup` gives a segment's rule by handle (undefined when unknown).
- */
-export function ruleCycle(start: string, lookup: (handle: string) => unknown): string[] | null {
-  const visiting: string[] = []
-  const done = new Set<string>()
-  const visit = (handle: string): string[] | null => {
-    const at = visiting.indexOf(handle)
-    if (at >= 0) return [...visiting.slice(at), handle]
-    if (done.has(handle)) return null
-    const rule = lookup(handle) as Rule | undefined
-    if (!rule) return null
-    visiting.push(handle)
-    for (const ref of segmentReferences(rule)) {
-      const cycle = visit(ref)
-      if (cycle) return cycle
-    }
-    visiting.pop()
-    done.add(handle)
-    return null
-  }
-  return visit(start)
 }

@@ -1,6 +1,9 @@
 import { z } from "@medusajs/framework/zod"
+import { defaultCatalog, extendCatalog, type TraitCatalog } from "../../core/rules"
 
 // Plugin options, validated when the module loads so a typo fails the boot with the field named.
+const TRAIT_TYPES = ["number", "money", "string", "string_list", "date", "boolean", "enum"] as const
+
 export const PluginOptionsSchema = z
   .object({
     redisUrl: z.string().url().optional(),
@@ -22,9 +25,22 @@ export const PluginOptionsSchema = z
       .strict()
       .default({ neighbors: 20, minSupport: 2 }),
     holdoutPercent: z.number().min(0).max(50).default(0),
-    // Typed traits read from customer.metadata, e.g. { birth_date: "date", gender: "enum" }.
+    // Typed traits read from customer.metadata, usable in rules:
+    // { birth_date: "date", gender: { type: "enum", values: ["f", "m", "x"] } }.
     metadataTraits: z
-      .record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), z.enum(["number", "string", "date", "boolean", "enum"]))
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
+        z.union([
+          z.enum(TRAIT_TYPES),
+          z
+            .object({
+              type: z.enum(TRAIT_TYPES),
+              values: z.array(z.string().min(1)).min(1).optional(),
+              label: z.string().max(100).optional(),
+            })
+            .strict(),
+        ])
+      )
       .default({}),
   })
   .strict()
@@ -32,16 +48,28 @@ export const PluginOptionsSchema = z
 export type PluginOptions = z.output<typeof PluginOptionsSchema>
 
 export function parsePluginOptions(raw: unknown): PluginOptions {
-  // Medusa passes module-level keys too (e.g. when registered with extra fields); keep only ours.
+  // Unset keys (e.g. `redisUrl: process.env.REDIS_URL` without the variable) mean "default".
   const input = Object.fromEntries(
-    Object.entries((raw ?? {}) as Record<string, unknown>).filter(
-      ([k, v]) => k in PluginOptionsSchema.shape && v !== undefined
-    )
+    Object.entries((raw ?? {}) as Record<string, unknown>).filter(([, v]) => v !== undefined)
   )
   const parsed = PluginOptionsSchema.safeParse(input)
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")
     throw new Error(`medusa-personalization: invalid plugin options — ${issues}`)
   }
+  // The declared traits must also form a valid catalogue (no clash with built-in traits, enums with values).
+  try {
+    buildCatalog(parsed.data)
+  } catch (e) {
+    throw new Error(`medusa-personalization: invalid plugin options — metadataTraits: ${(e as Error).message}`)
+  }
   return parsed.data
+}
+
+/** The trait catalogue rules are checked against: the built-in traits plus the declared metadata traits. */
+export function buildCatalog(options: PluginOptions): TraitCatalog {
+  const declarations = Object.entries(options.metadataTraits).map(([name, d]) =>
+    typeof d === "string" ? { name, type: d } : { name, ...d }
+  )
+  return extendCatalog(defaultCatalog, declarations)
 }

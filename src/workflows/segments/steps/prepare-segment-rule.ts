@@ -1,7 +1,8 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
-import { canonicalRule, ruleCycle } from "../../../lib/rules"
+import { canonicalRule } from "../../../lib/rules"
+import { findCycle } from "../../../core/rules"
 import { invalid } from "../../../lib/errors"
 
 export type PrepareSegmentRuleInput = {
@@ -17,17 +18,19 @@ export type PrepareSegmentRuleInput = {
 export const prepareSegmentRuleStep = createStep(
   "personalization-prepare-segment-rule",
   async (input: PrepareSegmentRuleInput, { container }) => {
-    const { rule, rule_text, references } = canonicalRule({ rule: input.rule, rule_text: input.rule_text })
+    const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
+    const { rule, rule_text, references } = canonicalRule(
+      { rule: input.rule, rule_text: input.rule_text },
+      service.getCatalog()
+    )
     if (references.length) {
-      const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
       const all = await service.listSegments({}, { select: ["handle", "rule"], take: null })
       const byHandle = new Map(all.map((s) => [s.handle, s.rule as unknown]))
       const missing = references.filter((h) => h !== input.handle && !byHandle.has(h))
       if (missing.length) {
         throw invalid(input.rule_text !== undefined ? "rule_text" : "rule", `unknown segment ${missing.map((h) => `'${h}'`).join(", ")}`)
       }
-      byHandle.set(input.handle, rule)
-      const cycle = ruleCycle(input.handle, (h) => byHandle.get(h))
+      const cycle = findCycle(input.handle, rule, byHandle)
       if (cycle) {
         throw invalid(input.rule_text !== undefined ? "rule_text" : "rule", `segment references form a cycle: ${cycle.join(" → ")}`)
       }
