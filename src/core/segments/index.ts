@@ -1,0 +1,2 @@
+export * from "./plan-membership"
+export * from "./summarize-trace"

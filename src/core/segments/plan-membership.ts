@@ -1,0 +1,103 @@
+/**
+ * Decides, for one subject, which segments it enters and leaves, and when its memberships can next change
+ * with no new event. Pure: the shell loads the inputs and applies the result.
+ */
+import {
+  defaultCatalog,
+  dependencies,
+  evaluate,
+  nextChange,
+  type Rule,
+  type Subject,
+  type TraitCatalog,
+} from "../rules"
+import { summarizeTrace } from "./summarize-trace"
+
+export interface SegmentForPlan {
+  id: string
+  handle: string
+  rule: Rule
+  /** The consent purpose membership needs. */
+  purpose: string
+}
+
+export interface MembershipChange {
+  segment_id: string
+  handle: string
+  reason: string
+}
+
+export interface MembershipPlan {
+  enter: MembershipChange[]
+  exit: MembershipChange[]
+  /** Segment ids the subject is in after the plan is applied. */
+  members: string[]
+  /** Earliest time any of these segments can flip for this subject without a new event, or null. */
+  next_change_at: Date | null
+}
+
+export interface PlanInput {
+  segments: readonly SegmentForPlan[]
+  subject: Subject
+  /** Segment ids with an open membership now. */
+  current: ReadonlySet<string>
+  now: Date
+  requireConsent: boolean
+  catalog?: TraitCatalog
+}
+
+export function planMembership(input: PlanInput): MembershipPlan {
+  const { subject, now, requireConsent } = input
+  const catalog = input.catalog ?? defaultCatalog
+  const ordered = orderByReferences(input.segments)
+  const handleOf = new Map(input.segments.map((s) => [s.id, s.handle]))
+  const inNow = new Set([...input.current].filter((id) => handleOf.has(id)))
+  // segment('…') conditions see memberships as they are after the segments they reference were decided.
+  const handles = new Set(subject.segments)
+  const enter: MembershipChange[] = []
+  const exit: MembershipChange[] = []
+  let next: number | null = null
+
+  for (const segment of ordered) {
+    const evaluated = { ...subject, segments: [...handles] }
+    const consented = !requireConsent || subject.consent[segment.purpose] === "granted"
+    const { match, trace } = evaluate(segment.rule, evaluated, now, catalog)
+    const member = consented && match
+    const was = inNow.has(segment.id)
+    if (member && !was) enter.push({ segment_id: segment.id, handle: segment.handle, reason: summarizeTrace(trace) })
+    if (!member && was) {
+      const reason = consented ? summarizeTrace(trace) : `no consent for '${segment.purpose}'`
+      exit.push({ segment_id: segment.id, handle: segment.handle, reason })
+    }
+    if (member) {
+      inNow.add(segment.id)
+      handles.add(segment.handle)
+    } else {
+      inNow.delete(segment.id)
+      handles.delete(segment.handle)
+    }
+    if (consented) {
+      const at = nextChange(segment.rule, evaluated, now, catalog)
+      if (at && (next === null || at.getTime() < next)) next = at.getTime()
+    }
+  }
+  return { enter, exit, members: [...inNow], next_change_at: next === null ? null : new Date(next) }
+}
+
+/** Referenced segments before the segments that reference them (cycles are refused at save time). */
+export function orderByReferences<T extends SegmentForPlan>(segments: readonly T[]): T[] {
+  const byHandle = new Map(segments.map((s) => [s.handle, s]))
+  const out: T[] = []
+  const seen = new Set<string>()
+  const visit = (s: T, depth: number) => {
+    if (seen.has(s.handle) || depth > segments.length) return
+    seen.add(s.handle)
+    for (const ref of dependencies(s.rule).segments) {
+      const dep = byHandle.get(ref)
+      if (dep) visit(dep, depth + 1)
+    }
+    out.push(s)
+  }
+  for (const s of segments) visit(s, 0)
+  return out
+}
