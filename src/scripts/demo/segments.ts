@@ -36,7 +36,7 @@ export const DEMO_SEGMENTS = [
     handle: "guests",
     name: "Guest shoppers",
     description: "Checked out without creating an account.",
-    rule_text: "NOT has_account",
+    rule_text: "has_account = false",
     is_public: false,
   },
 ] as const

@@ -1,0 +1,123 @@
+// The demo store: seed a small one in-process, then check out for real as a storefront would — HTTP only,
+// with the publishable key the seed created.
+import path from "path"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { seedDemoStore, type SeedDemoResult } from "../../src/scripts/demo/seed"
+
+jest.setTimeout(180_000)
+
+const DAY = 86_400_000
+const NOW = new Date()
+
+medusaIntegrationTestRunner({
+  medusaConfigFile: path.join(__dirname, "..", ".."),
+  testSuite: ({ api, getContainer }) => {
+    let seeded: SeedDemoResult
+    const logs: string[] = []
+
+    beforeAll(async () => {
+      seeded = await seedDemoStore(getContainer(), { customers: 10, products: 8, now: NOW, log: (m) => logs.push(m) })
+    })
+
+    describe("seeded data", () => {
+      it("has a catalogue, shoppers of every kind, and orders spread over the history window", async () => {
+        expect(seeded.skipped).toBe(false)
+        expect(seeded.publishableKey).toMatch(/^pk_/)
+        expect(seeded.counts).toEqual(expect.objectContaining({ products: 8, customers: 10 }))
+
+        const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
+        const { data: customers } = await query.graph({
+          entity: "customer",
+          fields: ["id", "has_account", "orders.id", "orders.created_at", "orders.total"],
+        })
+        expect(customers.length).toBeGreaterThanOrEqual(10)
+        expect(customers.filter((c: any) => !c.has_account).length).toBeGreaterThanOrEqual(1) // guests
+        expect(customers.filter((c: any) => !c.orders?.length).length).toBeGreaterThanOrEqual(1) // never ordered
+        expect(customers.filter((c: any) => c.orders?.length === 1).length).toBeGreaterThanOrEqual(1) // one-time
+        const lastOrder = (c: any) => Math.max(...c.orders.map((o: any) => new Date(o.created_at).getTime()))
+        const lapsed = customers.filter((c: any) => c.orders?.length && NOW.getTime() - lastOrder(c) > 90 * DAY)
+        expect(lapsed.length).toBeGreaterThanOrEqual(1)
+
+        const dates = customers.flatMap((c: any) => (c.orders ?? []).map((o: any) => new Date(o.created_at).getTime()))
+        expect(dates.length).toBe(seeded.counts!.orders)
+        expect(Math.max(...dates)).toBeLessThanOrEqual(NOW.getTime())
+        expect(Math.min(...dates)).toBeGreaterThanOrEqual(NOW.getTime() - 181 * DAY)
+        expect(Math.max(...dates) - Math.min(...dates)).toBeGreaterThan(90 * DAY) // spread, not all "now"
+        for (const c of customers as any[]) for (const o of c.orders ?? []) expect(Number(o.total)).toBeGreaterThan(0)
+
+        const { data: categories } = await query.graph({ entity: "product_category", fields: ["id", "products.id"] })
+        expect(categories.filter((c: any) => c.products?.length).length).toBeGreaterThanOrEqual(4)
+      })
+
+      it("creates the example segments through the plugin's workflow", async () => {
+        if (seeded.segments.length < 5) console.log(logs.join("\n"))
+        expect(seeded.segments).toEqual(
+          expect.arrayContaining(["repeat-buyers", "big-spenders", "lapsed", "one-time-buyers", "guests"])
+        )
+      })
+
+      it("is idempotent: a second seed leaves the store alone", async () => {
+        const again = await seedDemoStore(getContainer(), { customers: 10, products: 8, log: () => {} })
+        expect(again.skipped).toBe(true)
+        expect(again.publishableKey).toBe(seeded.publishableKey)
+      })
+    })
+
+    describe("storefront checkout with the publishable key", () => {
+      it("registers, logs in, fills a cart and completes it into an order with the right total", async () => {
+        const pk = { "x-publishable-api-key": seeded.publishableKey }
+        const email = "new.shopper@demo.example"
+        const password = "s3cret-pass"
+
+        const reg = await api.post("/auth/customer/emailpass/register", { email, password })
+        await api.post(
+          "/store/customers",
+          { email, first_name: "New", last_name: "Shopper" },
+          { headers: { ...pk, authorization: `Bearer ${reg.data.token}` } }
+        )
+        const login = await api.post("/auth/customer/emailpass", { email, password })
+        const headers = { ...pk, authorization: `Bearer ${login.data.token}` }
+
+        const { data: regions } = await api.get("/store/regions", { headers })
+        const region = regions.regions[0]
+        expect(region.currency_code).toBe("eur")
+
+        const { data: products } = await api.get(
+          `/store/products?limit=1&region_id=${region.id}&fields=*variants.calculated_price`,
+          { headers }
+        )
+        const variant = products.products[0].variants[0]
+        const unit = variant.calculated_price.calculated_amount
+        expect(unit).toBeGreaterThan(0)
+
+        let { data } = await api.post("/store/carts", { region_id: region.id }, { headers })
+        const cartId = data.cart.id
+        await api.post(`/store/carts/${cartId}/line-items`, { variant_id: variant.id, quantity: 2 }, { headers })
+        const address = { first_name: "New", last_name: "Shopper", address_1: "Keizersgracht 1", city: "Amsterdam", country_code: "nl", postal_code: "1015" }
+        await api.post(`/store/carts/${cartId}`, { email, shipping_address: address, billing_address: address }, { headers })
+
+        const { data: shipping } = await api.get(`/store/shipping-options?cart_id=${cartId}`, { headers })
+        const standard = shipping.shipping_options.find((o: any) => o.name === "Standard Shipping")
+        expect(standard).toBeDefined()
+        await api.post(`/store/carts/${cartId}/shipping-methods`, { option_id: standard.id }, { headers })
+
+        ;({ data } = await api.post("/store/payment-collections", { cart_id: cartId }, { headers }))
+        await api.post(
+          `/store/payment-collections/${data.payment_collection.id}/payment-sessions`,
+          { provider_id: "pp_system_default" },
+          { headers }
+        )
+
+        const { data: done } = await api.post(`/store/carts/${cartId}/complete`, {}, { headers })
+        expect(done.type).toBe("order")
+        expect(done.order.email).toBe(email)
+        expect(Number(done.order.total)).toBeCloseTo(2 * unit + standard.amount, 2)
+
+        // the order belongs to the logged-in customer: it is in their own order list
+        const { data: mine } = await api.get("/store/orders", { headers })
+        expect(mine.orders.map((o: any) => o.id)).toEqual([done.order.id])
+      })
+    })
+  },
+})
