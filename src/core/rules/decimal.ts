@@ -51,6 +51,37 @@ export function addDecimal(a: Decimal, b: Decimal): Decimal {
   return { mantissa: x + y, scale }
 }
 
+/**
+ * A number as read for comparison: a finite double kept as is (cheap), or an exact Decimal (decimal strings).
+ * Two doubles compare exactly as their shortest decimal texts do, so the double fast path never changes a result.
+ */
+export type Num = number | Decimal
+
+const parsed = new Map<string, Decimal>()
+
+/** Like toDecimal, but doubles stay doubles, and decimal strings are parsed once (bounded memo). */
+export function toNum(v: unknown): Num | null {
+  if (typeof v === "number") return Number.isFinite(v) ? v : null
+  if (typeof v !== "string") return null
+  let d = parsed.get(v)
+  if (d === undefined) {
+    if (!DECIMAL_RE.test(v)) return null
+    d = fromText(v)!
+    if (parsed.size > 10_000) parsed.clear()
+    parsed.set(v, d)
+  }
+  return d
+}
+
+export function compareNum(a: Num, b: Num): -1 | 0 | 1 {
+  if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0
+  return compareDecimal(asDecimal(a), asDecimal(b))
+}
+
+export function asDecimal(n: Num): Decimal {
+  return typeof n === "number" ? fromText(String(n))! : n
+}
+
 export const ZERO: Decimal = { mantissa: 0n, scale: 0 }
 
 /** Plain decimal text without exponent, trailing zeros trimmed: what is sent to Postgres as a numeric parameter. */

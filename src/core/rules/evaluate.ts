@@ -17,8 +17,8 @@ import {
   isRelative,
 } from "./ast"
 import { TraitCatalog, TraitDef, defaultCatalog } from "./catalog"
-import { Decimal, ZERO, addDecimal, compareDecimal, decimalToString, toDecimal } from "./decimal"
-import { eventsInWindow, windowBounds } from "./event-match"
+import { Decimal, Num, ZERO, addDecimal, asDecimal, compareNum, decimalToString, toDecimal, toNum } from "./decimal"
+import { eventMatches, eventTime, windowBounds } from "./event-match"
 import { formatCondition } from "./format"
 import { ConsentStatus, Subject, own } from "./subject"
 import { parseIsoUtc, resolveRelative } from "./time"
@@ -78,7 +78,21 @@ function test(rule: Rule, subject: Subject, now: number, catalog: TraitCatalog):
     case "not":
       return !test(rule.rule, subject, now, catalog)
     default:
-      return evalCondition(rule, subject, now, catalog).pass
+      return conditionHolds(rule, subject, now, catalog)
+  }
+}
+
+/** One condition's result without building its trace. */
+function conditionHolds(c: Condition, subject: Subject, now: number, catalog: TraitCatalog): boolean {
+  switch (c.type) {
+    case "trait":
+      return traitHolds(c, readTrait(traitDef(catalog, c.trait).type, own(subject.traits, c.trait)), now)
+    case "event":
+      return measureHolds(c, measure(c, subject, now))
+    case "segment":
+      return Array.isArray(subject.segments) && subject.segments.includes(c.handle)
+    case "consent":
+      return own(subject.consent, c.purpose) === "granted"
   }
 }
 
@@ -163,7 +177,7 @@ function comparator(tv: TraitValue, now: number): (v: Scalar) => -1 | 0 | 1 {
   switch (tv.type) {
     case "number":
     case "money":
-      return (v) => compareDecimal(tv.value!, toDecimal(v)!)
+      return (v) => compareNum(tv.value!, toNum(v)!)
     case "date":
       return (v) => compareNumbers(tv.value!, dateOf(v, now))
     case "string":
@@ -186,7 +200,7 @@ export function dateOf(v: Scalar, now: number): number {
 
 function show(tv: TraitValue): unknown {
   if (tv.value === null) return null
-  if (tv.type === "number" || tv.type === "money") return decimalToString(tv.value as Decimal)
+  if (tv.type === "number" || tv.type === "money") return decimalToString(asDecimal(tv.value as Num))
   if (tv.type === "date") return new Date(tv.value as number).toISOString()
   return tv.value
 }
@@ -200,13 +214,21 @@ function showExpected(def: TraitDef, v: Scalar, now: number): unknown {
 
 /** The window's measured value at `now`: the count, the exact sum, or (exists/none) the count. */
 export function measure(c: EventCondition, subject: Subject, now: number): Decimal {
-  const events = eventsInWindow(c, Array.isArray(subject.events) ? subject.events : [], now)
-  if (c.measure !== "sum") return { mantissa: BigInt(events.length), scale: 0 }
+  const { from, to } = windowBounds(c, now)
+  const events = Array.isArray(subject.events) ? subject.events : []
+  let count = 0
   // Non-numeric amounts are skipped, and an empty window sums to 0 (SQL: COALESCE(sum(...), 0)).
-  return events.reduce((acc, e) => {
-    const d = toDecimal(own(e.properties, c.property))
-    return d ? addDecimal(acc, d) : acc
-  }, ZERO)
+  let sum = ZERO
+  for (const e of events) {
+    const t = eventTime(e)
+    if (t === null || t <= from || t > to || !eventMatches(c, e)) continue
+    count++
+    if (c.measure === "sum") {
+      const d = toDecimal(own(e.properties, c.property))
+      if (d) sum = addDecimal(sum, d)
+    }
+  }
+  return c.measure === "sum" ? sum : { mantissa: BigInt(count), scale: 0 }
 }
 
 export function measureHolds(c: EventCondition, m: Decimal): boolean {
@@ -218,9 +240,9 @@ export function measureHolds(c: EventCondition, m: Decimal): boolean {
     default:
       if (c.op === "between") {
         const [lo, hi] = c.value
-        return compareDecimal(m, toDecimal(lo)!) >= 0 && compareDecimal(m, toDecimal(hi)!) <= 0
+        return compareNum(m, toNum(lo)!) >= 0 && compareNum(m, toNum(hi)!) <= 0
       }
-      return holds(c.op, compareDecimal(m, toDecimal(c.value)!))
+      return holds(c.op, compareNum(m, toNum(c.value)!))
   }
 }
 

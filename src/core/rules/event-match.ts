@@ -1,6 +1,6 @@
 /** Which events a behavioural window counts (shared by evaluate and nextChange). */
 import { EventCondition, PropertyFilter, windowMs } from "./ast"
-import { compareDecimal, toDecimal } from "./decimal"
+import { compareNum, toNum } from "./decimal"
 import { SubjectEvent, own } from "./subject"
 import { toMillis } from "./time"
 import { holds } from "./values"
@@ -14,14 +14,14 @@ export function filterMatches(f: PropertyFilter, properties: unknown): boolean {
   if (f.op === "in") {
     const list = f.value as (string | number)[]
     if (typeof list[0] === "string") return typeof raw === "string" && (list as string[]).includes(raw)
-    const d = toDecimal(raw)
-    return d !== null && list.some((v) => compareDecimal(d, toDecimal(v)!) === 0)
+    const d = toNum(raw)
+    return d !== null && list.some((v) => compareNum(d, toNum(v)!) === 0)
   }
   const v = f.value
   if (typeof v === "string") return typeof raw === "string" && holds(f.op, raw === v ? 0 : 1)
   if (typeof v === "boolean") return typeof raw === "boolean" && holds(f.op, raw === v ? 0 : 1)
-  const d = toDecimal(raw)
-  return d !== null && holds(f.op, compareDecimal(d, toDecimal(v)!))
+  const d = toNum(raw)
+  return d !== null && holds(f.op, compareNum(d, toNum(v)!))
 }
 
 /** Type and filters, ignoring time. */

@@ -35,15 +35,22 @@ export function startOfUtcDay(ms: number): number {
 /** The instant a relative date denotes at `now`. */
 export function resolveRelative(rel: RelativeDate, now: number): number {
   if (rel.relative === "today") return startOfUtcDay(now)
-  const m = RELATIVE_RE.exec(rel.relative)
-  if (!m) throw new Error(`invalid relative date '${rel.relative}'`)
-  return now - Number(m[1]) * UNIT_MS[m[2] as WindowUnit]
+  if (!RELATIVE_RE.test(rel.relative)) throw new Error(`invalid relative date '${rel.relative}'`)
+  return now - relativeOffsetMs(rel)
 }
 
-/** Milliseconds of a relative offset (0 for today, which is handled separately). */
+const offsets = new Map<string, number>()
+
+/** Milliseconds of a relative offset (0 for today, which is handled separately). Memoised: rules repeat them. */
 export function relativeOffsetMs(rel: RelativeDate): number {
-  const m = RELATIVE_RE.exec(rel.relative)
-  return m && m[1] !== undefined ? Number(m[1]) * UNIT_MS[m[2] as WindowUnit] : 0
+  let ms = offsets.get(rel.relative)
+  if (ms === undefined) {
+    const m = RELATIVE_RE.exec(rel.relative)
+    ms = m && m[1] !== undefined ? Number(m[1]) * UNIT_MS[m[2] as WindowUnit] : 0
+    if (offsets.size > 10_000) offsets.clear()
+    offsets.set(rel.relative, ms)
+  }
+  return ms
 }
 
 /** A subject's date value: a Date, or an ISO_UTC_RE string (jsonb traits, serialised profiles). */

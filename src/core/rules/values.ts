@@ -3,11 +3,11 @@
  * same trait or property, so that both back ends see the same value or the same NULL.
  */
 import { ComparisonOp, TraitType } from "./ast"
-import { Decimal, toDecimal } from "./decimal"
+import { Num, toNum } from "./decimal"
 import { toMillis } from "./time"
 
 export type TraitValue =
-  | { type: "number" | "money"; value: Decimal | null }
+  | { type: "number" | "money"; value: Num | null }
   | { type: "string" | "enum"; value: string | null }
   | { type: "boolean"; value: boolean | null }
   | { type: "date"; value: number | null }
@@ -18,7 +18,7 @@ export function readTrait(type: TraitType, raw: unknown): TraitValue {
   switch (type) {
     case "number":
     case "money":
-      return { type, value: toDecimal(raw) }
+      return { type, value: toNum(raw) }
     case "string":
     case "enum":
       return { type, value: typeof raw === "string" ? raw : null }

@@ -5,7 +5,7 @@
 import fc from "fast-check"
 import { Rule } from "../ast"
 import { compileSegmentQuery } from "../compile-sql"
-import { evaluate } from "../evaluate"
+import { evaluate, matches } from "../evaluate"
 import { parse } from "../parser"
 import { Subject } from "../subject"
 import { validateRule } from "../validate"
@@ -52,6 +52,8 @@ describe("evaluate ≡ compileSql (Postgres)", () => {
         expect(validateRule(rule, testCatalog).ok).toBe(true)
         const [sql, js] = [await sqlMatches(rule), jsMatches(rule)]
         expect({ rule, ids: sql }).toEqual({ rule, ids: js })
+        // The trace-free fast path used by the pipeline and nextChange agrees too.
+        expect([...subjects].filter(([, s]) => matches(rule, s, NOW, testCatalog)).map(([id]) => id).sort()).toEqual(js)
         if (js.length > 0 && js.length < subjects.size) informative++
       }),
       { numRuns: RULES }
