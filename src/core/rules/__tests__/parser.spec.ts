@@ -1,4 +1,6 @@
 import fc from "fast-check"
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
 import { Rule } from "../ast"
 import { format } from "../format"
 import { RuleSyntaxError, parse, tryParse } from "../parser"
@@ -128,6 +130,18 @@ describe("text syntax", () => {
     expect(format(r)).toBe(
       "NOT (a = 1 OR b = 2) AND (c = 3 AND d = 'x') OR event('y', p IN (1, 2)).sum(q, last 5m) BETWEEN '1.50' AND 2"
     )
+  })
+
+  it("parses and validates every example in docs/rules.md", () => {
+    const doc = readFileSync(join(__dirname, "../../../../docs/rules.md"), "utf8")
+    const block = doc.slice(doc.indexOf("## Examples"))
+    const lines = block.split("```text")[1].split("```")[0].trim().split("\n")
+    expect(lines.length).toBeGreaterThanOrEqual(10)
+    for (const line of lines) {
+      const text = line.replace(/\s+--\s.*$/, "")
+      const r = validateText(text, testCatalog)
+      expect({ text, errors: r.ok ? [] : r.errors }).toEqual({ text, errors: [] })
+    }
   })
 
   const roundTrip = (rule: Rule) => {
