@@ -1,1 +1,2 @@
 export * from "./segments"
+export * from "./pipeline"

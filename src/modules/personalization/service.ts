@@ -1,4 +1,5 @@
-import { MedusaService } from "@medusajs/framework/utils"
+import { InjectManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
+import type { Context } from "@medusajs/framework/types"
 import { Segment } from "./models/segment"
 import { SegmentMembership } from "./models/segment-membership"
 import { CustomerProfile } from "./models/customer-profile"
@@ -27,6 +28,24 @@ class PersonalizationModuleService extends MedusaService({
   /** Plugin options (validated). Subscribers and routes read them here: Medusa only hands them to modules. */
   getOptions(): PluginOptions {
     return this.options_
+  }
+
+  /**
+   * Sets member_count from the open membership rows (idempotent and self-correcting, so concurrent
+   * evaluators cannot drift the counter the way blind increments could).
+   */
+  @InjectManager()
+  async recountMembers(segmentIds: string[], @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    if (!segmentIds.length) return
+    const manager = sharedContext.manager as { execute(sql: string, params?: unknown[]): Promise<unknown> }
+    await manager.execute(
+      `UPDATE personalization_segment s
+          SET member_count = (SELECT count(*) FROM personalization_segment_membership m
+                               WHERE m.segment_id = s.id AND m.exited_at IS NULL AND m.deleted_at IS NULL),
+              updated_at = now()
+        WHERE s.id = ANY(?)`,
+      [segmentIds]
+    )
   }
 
   /** Built-in traits plus the merchant's declared metadata traits. */

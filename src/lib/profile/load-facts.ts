@@ -1,0 +1,126 @@
+// Reads what Medusa itself knows about customers (orders, carts, account) for trait computation.
+// One query per entity for a whole batch of customers — never one query per customer.
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import type { CartFact, OrderFact } from "../../core/traits"
+
+type Resolver = { resolve<T = unknown>(key: string): T }
+type Query = { graph: (config: Record<string, unknown>) => Promise<{ data: any[] }> }
+
+export interface CustomerFacts {
+  customer_id: string
+  email: string | null
+  has_account: boolean
+  created_at: Date | null
+  metadata: Record<string, unknown>
+  group_ids: string[]
+  /** From the latest order's shipping address, else the default shipping address. */
+  country: string | null
+  orders: OrderFact[]
+  carts: CartFact[]
+}
+
+const asDate = (v: unknown): Date | null => (v ? new Date(v as string) : null)
+
+export async function loadCustomerFacts(container: Resolver, customerIds: string[]): Promise<Map<string, CustomerFacts>> {
+  const out = new Map<string, CustomerFacts>()
+  if (!customerIds.length) return out
+  const query = container.resolve<Query>(ContainerRegistrationKeys.QUERY)
+
+  const [{ data: customers }, { data: orders }, { data: carts }] = await Promise.all([
+    query.graph({
+      entity: "customer",
+      fields: ["id", "email", "has_account", "created_at", "metadata", "groups.id", "addresses.country_code", "addresses.is_default_shipping"],
+      filters: { id: customerIds },
+    }),
+    query.graph({
+      entity: "order",
+      fields: ["id", "customer_id", "created_at", "currency_code", "total", "status", "canceled_at", "items.product_id", "items.quantity", "shipping_address.country_code"],
+      filters: { customer_id: customerIds },
+    }),
+    query.graph({
+      entity: "cart",
+      fields: ["id", "customer_id", "created_at", "updated_at", "completed_at", "items.id"],
+      filters: { customer_id: customerIds },
+    }),
+  ])
+
+  const categoriesByProduct = await loadProductCategories(
+    query,
+    [...new Set(orders.flatMap((o) => (o.items ?? []).map((i: any) => i?.product_id)).filter(Boolean))] as string[]
+  )
+
+  for (const c of customers) {
+    const defaultAddress = (c.addresses ?? []).find((a: any) => a?.is_default_shipping) ?? (c.addresses ?? [])[0]
+    out.set(c.id, {
+      customer_id: c.id,
+      email: c.email ?? null,
+      has_account: !!c.has_account,
+      created_at: asDate(c.created_at),
+      metadata: (c.metadata ?? {}) as Record<string, unknown>,
+      group_ids: (c.groups ?? []).map((g: any) => g.id).filter(Boolean).sort(),
+      country: defaultAddress?.country_code ? String(defaultAddress.country_code).toUpperCase() : null,
+      orders: [],
+      carts: [],
+    })
+  }
+
+  const latestOrderCountry = new Map<string, { at: number; country: string }>()
+  for (const o of orders) {
+    const facts = out.get(o.customer_id)
+    if (!facts) continue
+    const created = new Date(o.created_at)
+    facts.orders.push({
+      id: o.id,
+      created_at: created,
+      currency_code: o.currency_code,
+      total: typeof o.total === "object" && o.total !== null ? String(o.total.value ?? o.total) : o.total ?? 0,
+      canceled: o.status === "canceled" || !!o.canceled_at,
+      items: (o.items ?? []).filter(Boolean).map((i: any) => ({
+        product_id: i.product_id ?? null,
+        category_ids: i.product_id ? categoriesByProduct.get(i.product_id) ?? [] : [],
+        quantity: Number(i.quantity ?? 0),
+      })),
+    })
+    const country = o.shipping_address?.country_code
+    const prev = latestOrderCountry.get(o.customer_id)
+    if (country && (!prev || created.getTime() > prev.at)) {
+      latestOrderCountry.set(o.customer_id, { at: created.getTime(), country: String(country).toUpperCase() })
+    }
+  }
+  for (const [id, { country }] of latestOrderCountry) out.get(id)!.country = country
+
+  for (const cart of carts) {
+    const facts = out.get(cart.customer_id)
+    if (!facts) continue
+    facts.carts.push({
+      id: cart.id,
+      created_at: new Date(cart.created_at),
+      updated_at: new Date(cart.updated_at),
+      completed_at: asDate(cart.completed_at),
+      items_count: (cart.items ?? []).filter(Boolean).length,
+    })
+  }
+  return out
+}
+
+/** Category handles per product id. */
+async function loadProductCategories(query: Query, productIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>()
+  if (!productIds.length) return out
+  const { data } = await query.graph({
+    entity: "product",
+    fields: ["id", "categories.handle"],
+    filters: { id: productIds },
+  })
+  for (const p of data) out.set(p.id, (p.categories ?? []).map((c: any) => c?.handle).filter(Boolean))
+  return out
+}
+
+/** The store's default currency (lower case), "eur" when none is set. */
+export async function loadDefaultCurrency(container: Resolver): Promise<string> {
+  const query = container.resolve<Query>(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "store", fields: ["supported_currencies.currency_code", "supported_currencies.is_default"] })
+  const currencies = data[0]?.supported_currencies ?? []
+  const chosen = currencies.find((c: any) => c?.is_default) ?? currencies[0]
+  return String(chosen?.currency_code ?? "eur").toLowerCase()
+}

@@ -1,0 +1,2 @@
+export * from "./refresh-customer-profile"
+export { SEGMENT_ENTERED, SEGMENT_EXITED, type SegmentEventData } from "./steps/membership-events"

@@ -1,0 +1,76 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
+import type PersonalizationModuleService from "../../../modules/personalization/service"
+import { planMembership } from "../../../core/segments"
+import { loadActiveSegments, loadSubject } from "../../../lib/profile/load-subject"
+
+export type PlannedChange = { segment_id: string; handle: string; reason: string; customer_group_id: string | null }
+
+export type ProfilePlan = {
+  profile_id: string
+  customer_id: string | null
+  enter: PlannedChange[]
+  /** Exits carry the open membership row to close. */
+  exit: (PlannedChange & { membership_id: string })[]
+  next_change_at: Date | null
+}
+
+/**
+ * Evaluates every active segment for one profile and returns the difference to its open memberships.
+ * `leaveAll` (customer gone) exits everything. Read-only.
+ */
+export const planProfileMembershipsStep = createStep(
+  "personalization-plan-profile-memberships",
+  async (input: { profile_id: string | null; now: Date; leaveAll?: boolean; extraChangeAt?: Date | null }, { container }) => {
+    if (!input.profile_id) return new StepResponse<ProfilePlan | null>(null)
+    const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
+    const now = new Date(input.now)
+    const [profile] = await service.listCustomerProfiles({ id: input.profile_id }, { take: 1 })
+    if (!profile) return new StepResponse<ProfilePlan | null>(null)
+    const segments = await loadActiveSegments(service)
+    const { subject, openMemberships } = await loadSubject(service, profile, segments, now, service.getCatalog())
+    const byId = new Map(segments.map((s) => [s.id, s]))
+    const openBySegment = new Map(openMemberships.map((m) => [m.segment_id, m.id]))
+
+    if (input.leaveAll) {
+      return new StepResponse<ProfilePlan | null>({
+        profile_id: profile.id,
+        customer_id: profile.customer_id ?? null,
+        enter: [],
+        exit: openMemberships.map((m) => ({
+          segment_id: m.segment_id,
+          handle: byId.get(m.segment_id)?.handle ?? m.segment_id,
+          reason: "customer deleted",
+          customer_group_id: byId.get(m.segment_id)?.customer_group_id ?? null,
+          membership_id: m.id,
+        })),
+        next_change_at: null,
+      })
+    }
+
+    const plan = planMembership({
+      segments,
+      subject,
+      current: new Set(openBySegment.keys()),
+      now,
+      requireConsent: service.getOptions().consent.required,
+      catalog: service.getCatalog(),
+    })
+    const extra = input.extraChangeAt ? new Date(input.extraChangeAt) : null
+    const next =
+      plan.next_change_at && extra
+        ? new Date(Math.min(plan.next_change_at.getTime(), extra.getTime()))
+        : plan.next_change_at ?? extra
+    return new StepResponse<ProfilePlan | null>({
+      profile_id: profile.id,
+      customer_id: profile.customer_id ?? null,
+      enter: plan.enter.map((e) => ({ ...e, customer_group_id: byId.get(e.segment_id)?.customer_group_id ?? null })),
+      exit: plan.exit.map((e) => ({
+        ...e,
+        customer_group_id: byId.get(e.segment_id)?.customer_group_id ?? null,
+        membership_id: openBySegment.get(e.segment_id)!,
+      })),
+      next_change_at: next,
+    })
+  }
+)
