@@ -70,7 +70,7 @@ const subject: Subject = {
   events: Array.from({ length: 50 }, (_, i) => ({
     type: ["product_viewed", "order_placed", "cart_item_added", "page_viewed"][i % 4],
     properties: { category: i % 3 ? "electronics" : "books", amount: 19.99 + i, price: 10 + i },
-    occurred_at: new Date(T - i * 3 * 3_600_000),
+    occurred_at: new Date(T - i * 3_600_000),
   })),
   segments: ["vip"],
   consent: { marketing: "granted" },
@@ -104,7 +104,7 @@ function countNodes(r: Rule): number {
   return 1
 }
 
-console.log(`Rule engine micro-benchmark — ${new Date().toISOString()}`)
+console.log(`Rule engine micro-benchmark — ${new Date().toISOString()}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`)
 console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "unknown cpu"}`)
 console.log(`20-condition rule: ${countNodes(rule20)} nodes, matches=${matches(rule20, subject, NOW)}; subject with ${subject.events.length} events`)
 console.log(`100-node rule: ${countNodes(rule100)} nodes, ${TEXT100.length} characters of text\n`)

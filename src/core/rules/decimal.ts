@@ -36,9 +36,13 @@ export function toDecimal(v: unknown): Decimal | null {
   return null
 }
 
+const POW10: bigint[] = Array.from({ length: 64 }, (_, i) => 10n ** BigInt(i))
+const pow10 = (k: number): bigint => (k < POW10.length ? POW10[k] : 10n ** BigInt(k))
+
 function align(a: Decimal, b: Decimal): [bigint, bigint, number] {
+  if (a.scale === b.scale) return [a.mantissa, b.mantissa, a.scale]
   const scale = Math.max(a.scale, b.scale)
-  return [a.mantissa * 10n ** BigInt(scale - a.scale), b.mantissa * 10n ** BigInt(scale - b.scale), scale]
+  return [a.mantissa * pow10(scale - a.scale), b.mantissa * pow10(scale - b.scale), scale]
 }
 
 export function compareDecimal(a: Decimal, b: Decimal): -1 | 0 | 1 {

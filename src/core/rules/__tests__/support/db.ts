@@ -1,7 +1,8 @@
 /**
  * A throwaway Postgres database with the personalization tables, for tests that run compiled SQL.
  * The DDL mirrors the module's migration (src/modules/personalization/migrations): same table and column names
- * and types; only the columns the rule compiler reads, plus bookkeeping columns, are relevant here.
+ * and types for every column the rule compiler reads (the migration has a few more, unused here), and its indexes
+ * on events and memberships.
  */
 import { randomBytes } from "node:crypto"
 
@@ -51,7 +52,7 @@ CREATE TABLE personalization_behavior_event (
 );
 CREATE TABLE personalization_segment (
   id text PRIMARY KEY,
-  handle text NOT NULL UNIQUE,
+  handle text NOT NULL,
   name text NOT NULL DEFAULT '',
   status text NOT NULL DEFAULT 'draft',
   rule jsonb NULL,
@@ -70,6 +71,11 @@ CREATE TABLE personalization_segment_membership (
   updated_at timestamptz NOT NULL DEFAULT now(),
   deleted_at timestamptz NULL
 );
+-- The migration's indexes that the compiled SQL relies on.
+CREATE INDEX ON personalization_behavior_event (profile_id, type, occurred_at) WHERE deleted_at IS NULL;
+CREATE UNIQUE INDEX ON personalization_segment (handle) WHERE deleted_at IS NULL;
+CREATE INDEX ON personalization_segment_membership (profile_id) WHERE deleted_at IS NULL;
+CREATE UNIQUE INDEX ON personalization_segment_membership (segment_id, profile_id) WHERE exited_at IS NULL AND deleted_at IS NULL;
 `
 
 export interface TestDb {
