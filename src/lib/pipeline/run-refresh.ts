@@ -1,12 +1,23 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { refreshCustomerProfileWorkflow } from "../../workflows/pipeline/refresh-customer-profile"
+import { evaluateProfileWorkflow } from "../../workflows/pipeline/evaluate-profile"
 
 /**
- * Runs the profile refresh for a customer from a subscriber or job. Never throws: personalization must not
- * break the flow that emitted the event (checkout, account changes). Failures are logged once with context;
- * the workflow's compensation has already undone partial writes.
+ * Personalization must never break the flow that triggered it (checkout, account changes): failures are
+ * logged once with context and swallowed; the workflow's compensation has already undone partial writes.
  */
+async function safely(container: MedusaContainer, what: string, run: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await run()
+    return true
+  } catch (e) {
+    container.resolve(ContainerRegistrationKeys.LOGGER).error(`personalization: ${what} failed: ${(e as Error).message}`)
+    return false
+  }
+}
+
+/** Recomputes a customer's traits and memberships (subscribers, jobs). */
 export async function refreshCustomerSafely(
   container: MedusaContainer,
   customerId: string | null | undefined,
@@ -14,14 +25,21 @@ export async function refreshCustomerSafely(
   now?: Date
 ): Promise<boolean> {
   if (!customerId) return false
-  try {
-    await refreshCustomerProfileWorkflow(container).run({ input: { customer_id: customerId, now } })
-    return true
-  } catch (e) {
-    const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-    logger.error(`personalization: refreshing customer ${customerId} after ${context} failed: ${(e as Error).message}`)
-    return false
-  }
+  return safely(container, `refreshing customer ${customerId} after ${context}`, () =>
+    refreshCustomerProfileWorkflow(container).run({ input: { customer_id: customerId, now } })
+  )
+}
+
+/** Re-evaluates one profile (e.g. a visitor's) without recomputing traits. */
+export async function evaluateProfileSafely(
+  container: MedusaContainer,
+  profileId: string,
+  context: string,
+  now?: Date
+): Promise<boolean> {
+  return safely(container, `evaluating profile ${profileId} after ${context}`, () =>
+    evaluateProfileWorkflow(container).run({ input: { profile_id: profileId, now } })
+  )
 }
 
 /** The customer behind an order or cart, or null when it has none / cannot be read. */
