@@ -72,3 +72,8 @@ done
 log "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on 127.0.0.1:$port (pid $(cat "$pidfile"))"
 
 REDIS_URL="redis://127.0.0.1:$port" npm run test:integration
+
+# The suite must really have gone through Redis (event bus / workflow engine leave BullMQ keys behind).
+keys="$(redis-cli -h 127.0.0.1 -p "$port" dbsize 2>/dev/null || echo 0)"
+log "keys left in redis after the suite: $keys"
+[ "${keys:-0}" -gt 0 ] || { log "REDIS_URL was set but nothing reached Redis: are the redis modules wired in medusa-config.ts?"; exit 1; }
