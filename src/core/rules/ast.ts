@@ -98,6 +98,17 @@ export const LIMITS = {
   maxRelativeDays: 36500,
 } as const
 
+/** Event types the store emits; any other NAME_RE name (conventionally x_*) is a custom type. */
+export const KNOWN_EVENT_TYPES = [
+  "product_viewed",
+  "category_viewed",
+  "search",
+  "cart_item_added",
+  "checkout_started",
+  "page_viewed",
+  "order_placed",
+] as const
+
 /** Event types, property names, jsonb trait keys, consent purposes. */
 export const NAME_RE = /^[a-z][a-z0-9_]{0,63}$/
 /** Segment handles (kebab or snake case). */

@@ -5,7 +5,6 @@ export {
   validateRule,
   validateText,
   formatPath,
-  KNOWN_EVENT_TYPES,
   OPS_BY_TYPE,
   type ValidationError,
   type ValidationResult,

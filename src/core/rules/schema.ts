@@ -7,6 +7,7 @@ import {
   COMPARISON_OPS,
   DECIMAL_RE,
   HANDLE_RE,
+  KNOWN_EVENT_TYPES,
   LIMITS,
   NAME_RE,
   PROPERTY_OPS,
@@ -97,7 +98,7 @@ const eventConditionSchema = z
   .object({
     type: z.literal("event"),
     event: z.string().regex(NAME_RE, {
-      message: `event types must match ${NAME_RE} (e.g. product_viewed, order_placed, x_custom)`,
+      message: `event types must match ${NAME_RE}: ${KNOWN_EVENT_TYPES.join(", ")} or a custom x_* type`,
     }),
     where: z
       .array(propertyFilterSchema)

@@ -38,15 +38,7 @@ export interface ValidateOptions {
   eventTypes?: readonly string[]
 }
 
-export const KNOWN_EVENT_TYPES = [
-  "product_viewed",
-  "category_viewed",
-  "search",
-  "cart_item_added",
-  "checkout_started",
-  "page_viewed",
-  "order_placed",
-] as const
+export { KNOWN_EVENT_TYPES } from "./ast"
 
 export const OPS_BY_TYPE: Record<TraitType, readonly TraitOp[]> = {
   number: ["=", "!=", ">", ">=", "<", "<=", "between", "in", "not_in", "is_null", "is_not_null"],
