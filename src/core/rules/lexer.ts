@@ -38,6 +38,7 @@ const OPS = ["==", "!=", "<>", ">=", "<=", "=", ">", "<"]
 const ESCAPES: Record<string, string> = { "\\": "\\", "'": "'", '"': '"', n: "\n", t: "\t", r: "\r" }
 
 export function tokenize(src: string): Token[] {
+  if (typeof src !== "string") throw new RuleSyntaxError("rule text must be a string", 1, 1)
   if (src.length > MAX_TEXT_LENGTH) throw new RuleSyntaxError(`rule text is limited to ${MAX_TEXT_LENGTH} characters`, 1, 1)
   const tokens: Token[] = []
   let i = 0

@@ -134,13 +134,13 @@ function checkTrait(c: TraitCondition, catalog: TraitCatalog, err: Err): void {
   if (!("value" in c) || c.value === undefined) return
   const values: Scalar[] = Array.isArray(c.value) ? c.value : [c.value]
   values.forEach((v, i) => {
-    const problem = checkValue(def, c.op, v)
+    const problem = checkValue(def, v)
     if (problem) err(Array.isArray(c.value) ? ["value", i] : ["value"], problem)
   })
 }
 
 /** Why a value does not fit the trait, or null. */
-function checkValue(def: TraitDef, op: TraitOp, v: Scalar): string | null {
+function checkValue(def: TraitDef, v: Scalar): string | null {
   const name = `'${def.name}'`
   switch (def.type) {
     case "number":

@@ -19,7 +19,6 @@ export const instantArb = fc.oneof(
 )
 const dateArb = instantArb.map((t) => new Date(t))
 const nullable = <V>(a: fc.Arbitrary<V>) => fc.option(a, { nil: null, freq: 4 })
-const maybe = <V>(a: fc.Arbitrary<V>) => fc.option(a, { nil: undefined, freq: 3 })
 
 const stringArb = fc.constantFrom(...STRINGS)
 const moneyArb = fc.constantFrom("0", "100.10", "100.1", "99.99", "250", "0.01", "12345678901234567.89", "100.100", "-1")
