@@ -45,12 +45,17 @@ export const PluginOptionsSchema = z
   })
   .strict()
 
+const MEDUSA_INJECTED_KEYS = new Set(["database"])
+
 export type PluginOptions = z.output<typeof PluginOptionsSchema>
 
 export function parsePluginOptions(raw: unknown): PluginOptions {
-  // Unset keys (e.g. `redisUrl: process.env.REDIS_URL` without the variable) mean "default".
+  // Unset keys (e.g. `redisUrl: process.env.REDIS_URL` without the variable) mean "default";
+  // keys Medusa itself adds to module options (the database connection) are not ours to judge.
   const input = Object.fromEntries(
-    Object.entries((raw ?? {}) as Record<string, unknown>).filter(([, v]) => v !== undefined)
+    Object.entries((raw ?? {}) as Record<string, unknown>).filter(
+      ([k, v]) => v !== undefined && !MEDUSA_INJECTED_KEYS.has(k)
+    )
   )
   const parsed = PluginOptionsSchema.safeParse(input)
   if (!parsed.success) {

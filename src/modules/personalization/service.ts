@@ -1,4 +1,4 @@
-import { InjectManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
+import { InjectManager, InjectTransactionManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
 import type { Context } from "@medusajs/framework/types"
 import { Segment } from "./models/segment"
 import { SegmentMembership } from "./models/segment-membership"
@@ -37,15 +37,65 @@ class PersonalizationModuleService extends MedusaService({
   @InjectManager()
   async recountMembers(segmentIds: string[], @MedusaContext() sharedContext: Context = {}): Promise<void> {
     if (!segmentIds.length) return
-    const manager = sharedContext.manager as { execute(sql: string, params?: unknown[]): Promise<unknown> }
+    const manager = (sharedContext.transactionManager ?? sharedContext.manager) as {
+      execute(sql: string, params?: unknown[]): Promise<unknown>
+    }
+    // knex expands an array bound to `?` into a list, hence IN (?) rather than = ANY(?).
     await manager.execute(
       `UPDATE personalization_segment s
           SET member_count = (SELECT count(*) FROM personalization_segment_membership m
                                WHERE m.segment_id = s.id AND m.exited_at IS NULL AND m.deleted_at IS NULL),
               updated_at = now()
-        WHERE s.id = ANY(?)`,
+        WHERE s.id IN (?)`,
       [segmentIds]
     )
+  }
+
+  /**
+   * Writes one profile's membership changes atomically (one transaction): open rows for entries, close rows
+   * for exits, recount the touched segments, store next_change_at. Returns what a compensation needs to undo it.
+   */
+  @InjectTransactionManager()
+  async applyMembershipChanges(
+    input: {
+      profile_id: string
+      customer_id: string | null
+      enter: { segment_id: string; reason: string }[]
+      exit: { segment_id: string; membership_id: string; reason: string }[]
+      now: Date
+      next_change_at: Date | null
+    },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ created: string[]; closed: string[]; segment_ids: string[]; previous_next_change_at: Date | null }> {
+    const [profile] = await this.listCustomerProfiles(
+      { id: input.profile_id },
+      { select: ["id", "next_change_at"], take: 1 },
+      sharedContext
+    )
+    const created = input.enter.length
+      ? await this.createSegmentMemberships(
+          input.enter.map((e) => ({
+            segment_id: e.segment_id,
+            profile_id: input.profile_id,
+            customer_id: input.customer_id,
+            entered_at: input.now,
+            reason: e.reason,
+          })),
+          sharedContext
+        )
+      : []
+    for (const e of input.exit) {
+      await this.updateSegmentMemberships({ id: e.membership_id, exited_at: input.now, exit_reason: e.reason }, sharedContext)
+    }
+    const segment_ids = [...new Set([...input.enter, ...input.exit].map((c) => c.segment_id))]
+    await this.recountMembers(segment_ids, sharedContext)
+    await this.updateCustomerProfiles({ id: input.profile_id, next_change_at: input.next_change_at }, sharedContext)
+    return {
+      created: created.map((m) => m.id),
+      closed: input.exit.map((e) => e.membership_id),
+      segment_ids,
+      previous_next_change_at: (profile?.next_change_at as Date | null) ?? null,
+    }
   }
 
   /** Built-in traits plus the merchant's declared metadata traits. */

@@ -18,7 +18,7 @@ describe("plugin options", () => {
     expect(() => parsePluginOptions({ retentionDays: -1 })).toThrow(/retentionDays/)
     expect(() => parsePluginOptions({ consent: { required: "yes" } })).toThrow(/consent\.required/)
     expect(() => parsePluginOptions({ retentionDay: 30 })).toThrow(/retentionDay/) // a typo is not silently ignored
-    expect(() => parsePluginOptions({ redisUrl: undefined })).not.toThrow()
+    expect(() => parsePluginOptions({ redisUrl: undefined, database: { clientUrl: "postgres://x" } })).not.toThrow()
   })
 
   it("adds declared metadata traits to the catalogue and refuses bad declarations", () => {

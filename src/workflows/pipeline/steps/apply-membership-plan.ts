@@ -19,33 +19,25 @@ export const applyMembershipPlanStep = createStep(
   "personalization-apply-membership-plan",
   async (input: { plan: ProfilePlan | null; now: Date }, { container }) => {
     const plan = input.plan
-    if (!plan) return new StepResponse(undefined, null as Undo | null)
-    const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
-    const now = new Date(input.now)
-    const [profile] = await service.listCustomerProfiles({ id: plan.profile_id }, { select: ["id", "next_change_at"], take: 1 })
-    const created = plan.enter.length
-      ? await service.createSegmentMemberships(
-          plan.enter.map((e) => ({
-            segment_id: e.segment_id,
-            profile_id: plan.profile_id,
-            customer_id: plan.customer_id,
-            entered_at: now,
-            reason: e.reason,
-          }))
-        )
-      : []
-    for (const e of plan.exit) {
-      await service.updateSegmentMemberships({ id: e.membership_id, exited_at: now, exit_reason: e.reason })
+    if (!plan || (!plan.enter.length && !plan.exit.length && plan.next_change_at === undefined)) {
+      return new StepResponse(undefined, null as Undo | null)
     }
-    const segmentIds = [...new Set([...plan.enter, ...plan.exit].map((c) => c.segment_id))]
-    await service.recountMembers(segmentIds)
-    await service.updateCustomerProfiles({ id: plan.profile_id, next_change_at: plan.next_change_at })
+    const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
+    // One transaction: a failure here leaves nothing half-written, so there is nothing to compensate yet.
+    const done = await service.applyMembershipChanges({
+      profile_id: plan.profile_id,
+      customer_id: plan.customer_id,
+      enter: plan.enter,
+      exit: plan.exit,
+      now: new Date(input.now),
+      next_change_at: plan.next_change_at,
+    })
     return new StepResponse(undefined, {
       profile_id: plan.profile_id,
-      created: created.map((m) => m.id),
-      closed: plan.exit.map((e) => e.membership_id),
-      segment_ids: segmentIds,
-      next_change_at: (profile?.next_change_at as Date | null) ?? null,
+      created: done.created,
+      closed: done.closed,
+      segment_ids: done.segment_ids,
+      next_change_at: done.previous_next_change_at,
     } as Undo | null)
   },
   async (undo, { container }) => {
