@@ -181,6 +181,7 @@ medusaIntegrationTestRunner({
       const [profile] = await personalization().listCustomerProfiles({ customer_id: customer.id })
       expect(profile.orders_count).toBe(3)
       expect(Number((profile as any).raw_total_spent?.value ?? profile.total_spent)).toBe(75)
+      expect((await personalization().listSegments({ id: segment.id }))[0].member_count).toBe(1)
 
       // duplicate delivery of the same event: same state, no extra rows
       const rowsBefore = await personalization().listSegmentMemberships({ customer_id: customer.id })

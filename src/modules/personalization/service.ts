@@ -39,7 +39,10 @@ class PersonalizationModuleService extends MedusaService({
     if (!segmentIds.length) return
     const manager = (sharedContext.transactionManager ?? sharedContext.manager) as {
       execute(sql: string, params?: unknown[]): Promise<unknown>
+      flush?: () => Promise<void>
     }
+    // Inside a transaction, earlier writes may still sit in the unit of work: flush so the count sees them.
+    await manager.flush?.()
     // knex expands an array bound to `?` into a list, hence IN (?) rather than = ANY(?).
     await manager.execute(
       `UPDATE personalization_segment s
