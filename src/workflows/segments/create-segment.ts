@@ -1,8 +1,9 @@
-import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { assertHandleFreeStep } from "./steps/assert-handle-free"
 import { prepareSegmentRuleStep } from "./steps/prepare-segment-rule"
 import { createSegmentStep } from "./steps/create-segment"
 import { ensureManagedGroupStep } from "./steps/ensure-managed-group"
+import { refreshSegmentWorkflow } from "./refresh-segment"
 
 export type CreateSegmentInput = {
   handle: string
@@ -36,6 +37,10 @@ export const createSegmentWorkflow = createWorkflow("personalization-create-segm
   }))
   const segment = createSegmentStep(data)
   const groupId = ensureManagedGroupStep(transform({ segment }, ({ segment }) => ({ segment_id: segment.id })))
+  // An active segment is backfilled at once (batch refresh), so it has its members when the call returns.
+  when("backfill-active", { segment }, ({ segment }) => segment.status === "active").then(() => {
+    refreshSegmentWorkflow.runAsStep({ input: { segment_id: segment.id } })
+  })
   const result = transform({ segment, groupId }, ({ segment, groupId }) => ({ ...segment, customer_group_id: groupId }))
   return new WorkflowResponse(result)
 })

@@ -7,6 +7,7 @@ import { renameManagedGroupStep } from "./steps/rename-managed-group"
 import { ensureManagedGroupStep } from "./steps/ensure-managed-group"
 import { emptyManagedGroupStep } from "./steps/empty-managed-group"
 import { closeMembershipsStep } from "./steps/close-memberships"
+import { refreshSegmentWorkflow } from "./refresh-segment"
 
 export type UpdateSegmentInput = {
   id: string
@@ -66,6 +67,13 @@ export const updateSegmentWorkflow = createWorkflow("personalization-update-segm
       renamed: typeof data.name === "string",
       activated: data.status === "active",
       archived: data.status === "archived",
+      // Backfill when the member set can change: activated, rule changed on an active segment, or deactivated to
+      // draft (the refresh then closes the stale stays). Archiving closes them itself, above.
+      refresh:
+        data.status === "active" ||
+        (data.status === "draft" && existing.status === "active") ||
+        (data.rule_text !== undefined && (data.status ?? existing.status) === "active") ||
+        (data.purpose !== undefined && (data.status ?? existing.status) === "active"),
       name: (data.name as string | undefined) ?? existing.name,
       group_id: existing.customer_group_id ?? null,
     }
@@ -84,6 +92,10 @@ export const updateSegmentWorkflow = createWorkflow("personalization-update-segm
   when("archived", { change }, ({ change }) => change.archived).then(() => {
     emptyManagedGroupStep(transform({ change }, ({ change }) => ({ group_id: change.group_id })))
     closeMembershipsStep({ segment_id: input.id, reason: "segment archived" })
+  })
+
+  when("refresh-members", { change }, ({ change }) => change.refresh).then(() => {
+    refreshSegmentWorkflow.runAsStep({ input: { segment_id: input.id } })
   })
 
   return new WorkflowResponse(updated)

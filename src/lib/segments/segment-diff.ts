@@ -1,0 +1,85 @@
+// The set-based half of a batch refresh: who should be in a segment now, compared with who is, in SQL.
+import { compileSegmentQuery, type Rule, type TraitCatalog } from "../../core/rules"
+import { sql } from "../db/raw-sql"
+
+type Resolver = { resolve<T = unknown>(key: string): T }
+
+export type RefreshSegment = {
+  id: string
+  handle: string
+  rule: Rule
+  rule_text: string
+  status: "draft" | "active" | "archived"
+  purpose: string
+  customer_group_id: string | null
+}
+
+export type Entering = { profile_id: string; customer_id: string | null; reason: string }
+export type Exiting = { membership_id: string; profile_id: string; customer_id: string | null; reason: string }
+export type SegmentDiff = { enter: Entering[]; exit: Exiting[]; target: number }
+
+/**
+ * `matched` = profiles the rule selects (compileSegmentQuery, values as parameters); `target` = matched and, when
+ * consent is required, consented for the segment's purpose — the same gate planMembership applies per subject.
+ * Entries and exits are anti-joins of target against the open memberships. A segment that is not active has an
+ * empty target: only active segments have members.
+ */
+export async function diffSegment(
+  container: Resolver,
+  segment: RefreshSegment,
+  now: Date,
+  opts: { catalog: TraitCatalog; requireConsent: boolean }
+): Promise<SegmentDiff> {
+  const open = `SELECT m.id, m.profile_id, m.customer_id FROM personalization_segment_membership m
+                 WHERE m.segment_id = $SEG AND m.exited_at IS NULL AND m.deleted_at IS NULL`
+  if (segment.status !== "active") {
+    const rows = await sql<{ id: string; profile_id: string; customer_id: string | null }>(
+      container,
+      open.replace("$SEG", "$1"),
+      [segment.id]
+    )
+    const reason = `batch refresh: segment is ${segment.status}`
+    return { enter: [], exit: rows.map((r) => ({ membership_id: r.id, profile_id: r.profile_id, customer_id: r.customer_id, reason })), target: 0 }
+  }
+
+  const compiled = compileSegmentQuery(segment.rule, now, opts.catalog)
+  const n = compiled.values.length
+  const seg = `$${n + 1}::text`
+  const purpose = `$${n + 2}::text`
+  const consent = opts.requireConsent ? `COALESCE((p.consent -> ${purpose} ->> 'status') = 'granted', false)` : "true"
+  const ctes = `WITH matched AS (${compiled.text}),
+       target AS (SELECT p.id, p.customer_id FROM personalization_customer_profile p JOIN matched ON matched.id = p.id
+                   WHERE ${consent}),
+       open AS (${open.replace("$SEG", seg)})`
+  const values = [...compiled.values, segment.id, segment.purpose]
+
+  const rows = await sql<{ kind: "enter" | "exit"; membership_id: string | null; profile_id: string; customer_id: string | null; matched: boolean }>(
+    container,
+    `${ctes}
+     SELECT 'enter' AS kind, NULL AS membership_id, t.id AS profile_id, t.customer_id, true AS matched
+       FROM target t WHERE NOT EXISTS (SELECT 1 FROM open o WHERE o.profile_id = t.id)
+     UNION ALL
+     SELECT 'exit', o.id, o.profile_id, o.customer_id, EXISTS (SELECT 1 FROM matched WHERE matched.id = o.profile_id)
+       FROM open o WHERE NOT EXISTS (SELECT 1 FROM target t WHERE t.id = o.profile_id)`,
+    values
+  )
+  const counted = await sql<{ c: string }>(container, `${ctes} SELECT count(*)::text AS c FROM target`, values)
+
+  const enterReason = `batch refresh: ${segment.rule_text}`
+  const noLonger = `batch refresh: no longer matches ${segment.rule_text}`
+  const noConsent = `batch refresh: no consent for '${segment.purpose}'`
+  return {
+    enter: rows
+      .filter((r) => r.kind === "enter")
+      .map((r) => ({ profile_id: r.profile_id, customer_id: r.customer_id, reason: enterReason })),
+    exit: rows
+      .filter((r) => r.kind === "exit")
+      .map((r) => ({
+        membership_id: r.membership_id!,
+        profile_id: r.profile_id,
+        customer_id: r.customer_id,
+        reason: r.matched ? noConsent : noLonger,
+      })),
+    target: Number(counted[0]?.c ?? 0),
+  }
+}

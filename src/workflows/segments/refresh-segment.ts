@@ -1,0 +1,64 @@
+import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
+import { SEGMENT_ENTERED, SEGMENT_EXITED, type SegmentEventData } from "../pipeline/steps/membership-events"
+import { startSegmentRefreshStep } from "./steps/start-segment-refresh"
+import { planSegmentRefreshStep } from "./steps/plan-segment-refresh"
+import { applySegmentRefreshStep, type Changed } from "./steps/apply-segment-refresh"
+import { mirrorSegmentGroupStep } from "./steps/mirror-segment-group"
+import { finishSegmentRefreshStep } from "./steps/finish-segment-refresh"
+import { refreshOpenCartsBatchStep } from "./steps/refresh-open-carts-batch"
+
+export type RefreshSegmentInput = {
+  segment_id: string
+  /** Evaluation time; defaults to now. Tests inject it to move the clock. */
+  now?: Date | string
+}
+
+/**
+ * Batch refresh of one segment: evaluate its rule set-based in SQL, diff against the open memberships, apply
+ * entries/exits in batches, make the managed group mirror the members, recount, emit
+ * personalization.segment.entered/exited and re-price the changed customers' open carts. Progress is kept in
+ * segment.refresh_state. Only active segments have members: refreshing a draft or archived segment closes any
+ * stale open stays and empties its group (normally a no-op). One refresh per segment at a time (lock).
+ */
+export const refreshSegmentWorkflow = createWorkflow("personalization-refresh-segment", (input: RefreshSegmentInput) => {
+  const now = transform({ input }, ({ input }) => (input.now ? new Date(input.now) : new Date()))
+  const lockKey = transform({ input }, ({ input }) => `personalization:segment-refresh:${input.segment_id}`)
+  acquireLockStep({ key: lockKey, timeout: 120, ttl: 900 })
+
+  const segment = startSegmentRefreshStep({ segment_id: input.segment_id, now })
+  const diff = planSegmentRefreshStep({ segment, now })
+  const applied = applySegmentRefreshStep({ segment, diff, now })
+  const group = mirrorSegmentGroupStep(
+    transform({ segment }, ({ segment }) => ({ segment_id: segment.id, customer_group_id: segment.customer_group_id }))
+  )
+  const result = finishSegmentRefreshStep(
+    transform({ segment, applied, group }, ({ segment, applied, group }) => ({ segment_id: segment.id, applied, group }))
+  )
+
+  const events = transform({ segment, applied }, ({ segment, applied }) => {
+    const data = (c: Changed): SegmentEventData => ({
+      segment_id: segment.id,
+      segment_handle: segment.handle,
+      customer_id: c.customer_id,
+      profile_id: c.profile_id,
+      reason: c.reason,
+    })
+    return { entered: applied.entered.map(data), exited: applied.exited.map(data) }
+  })
+  emitEventStep({ eventName: SEGMENT_ENTERED, data: transform({ events }, ({ events }) => events.entered) }).config({
+    name: "personalization-refresh-emit-entered",
+  })
+  emitEventStep({ eventName: SEGMENT_EXITED, data: transform({ events }, ({ events }) => events.exited) }).config({
+    name: "personalization-refresh-emit-exited",
+  })
+  refreshOpenCartsBatchStep(
+    transform({ segment, applied }, ({ segment, applied }) => ({
+      customer_group_id: segment.customer_group_id,
+      customer_ids: [...applied.entered, ...applied.exited].map((c) => c.customer_id).filter((id): id is string => !!id),
+    }))
+  )
+
+  releaseLockStep({ key: lockKey })
+  return new WorkflowResponse(result)
+})

@@ -1,0 +1,37 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
+import type PersonalizationModuleService from "../../../modules/personalization/service"
+import type { RefreshState } from "./start-segment-refresh"
+import type { AppliedRefresh } from "./apply-segment-refresh"
+import type { GroupMirror } from "./mirror-segment-group"
+
+export type RefreshResult = RefreshState & { segment_id: string; member_count: number; group: GroupMirror }
+
+/** Recounts members and records the finished refresh (state "done", last_refreshed_at). */
+export const finishSegmentRefreshStep = createStep(
+  "personalization-finish-segment-refresh",
+  async (input: { segment_id: string; applied: AppliedRefresh; group: GroupMirror }, { container }) => {
+    const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
+    await service.recountMembers([input.segment_id])
+    const [s] = await service.listSegments(
+      { id: input.segment_id },
+      { select: ["id", "refresh_state", "last_refreshed_at", "member_count"], take: 1 }
+    )
+    const finishedAt = new Date()
+    const state: RefreshState = {
+      ...(s.refresh_state as RefreshState),
+      status: "done",
+      entered: input.applied.entered.length,
+      exited: input.applied.exited.length,
+      finished_at: finishedAt.toISOString(),
+    }
+    await service.updateSegments({ id: s.id, refresh_state: state, last_refreshed_at: finishedAt })
+    const result: RefreshResult = { ...state, segment_id: s.id, member_count: s.member_count, group: input.group }
+    return new StepResponse(result, { id: s.id, last_refreshed_at: s.last_refreshed_at ?? null })
+  },
+  async (previous, { container }) => {
+    if (!previous) return
+    const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
+    await service.updateSegments({ id: previous.id, last_refreshed_at: previous.last_refreshed_at })
+  }
+)
