@@ -5,6 +5,7 @@ import { SegmentMembership } from "./models/segment-membership"
 import { CustomerProfile } from "./models/customer-profile"
 import { BehaviorEvent } from "./models/behavior-event"
 import { ConsentRecord } from "./models/consent-record"
+import { AuditLog } from "./models/audit-log"
 import { buildCatalog, parsePluginOptions, PluginOptions } from "./options"
 import type { TraitCatalog } from "../../core/rules"
 
@@ -14,6 +15,7 @@ class PersonalizationModuleService extends MedusaService({
   CustomerProfile,
   BehaviorEvent,
   ConsentRecord,
+  AuditLog,
 }) {
   protected readonly options_: PluginOptions
   protected readonly catalog_: TraitCatalog
