@@ -16,7 +16,8 @@ export type SeedDemoOptions = {
   seed?: number // PRNG seed, default 42
   now?: Date // orders are spread over the 180 days before this
   admin?: { email: string; password: string } | false
-  segments?: boolean // default true
+  segments?: boolean // create the example segments, default true
+  profiles?: boolean // run the plugin's profile refresh for every customer afterwards, default true
   log?: (message: string) => void
 }
 
@@ -24,7 +25,7 @@ export type SeedDemoResult = {
   skipped: boolean
   publishableKey: string
   regionId?: string
-  counts?: { products: number; customers: number; orders: number }
+  counts?: { products: number; customers: number; orders: number; profiles: number }
   segments: string[]
   ms: number
 }
@@ -62,13 +63,13 @@ export async function seedDemoStore(container: MedusaContainer, opts: SeedDemoOp
   const counts = await createCustomersAndOrders(container, setup, products, people, { now })
   log(`${counts.customers} customers, ${counts.orders} orders (${t()})`)
   const segments = wantSegments ? await seedSegments(container, log) : []
-  await recomputeProfiles(container, log)
+  const profiles = opts.profiles ?? true ? await recomputeProfiles(container, now, log) : 0
   log(`done in ${t()}`)
   return {
     skipped: false,
     publishableKey: setup.publishableKey,
     regionId: setup.regionId,
-    counts: { products: products.length, ...counts },
+    counts: { products: products.length, ...counts, profiles },
     segments,
     ms: Date.now() - started,
   }
@@ -93,7 +94,39 @@ async function seedSegments(container: MedusaContainer, log: (m: string) => void
   }
 }
 
-// Profiles (traits) are derived from the orders above; recompute them if the module offers a way.
-async function recomputeProfiles(container: MedusaContainer, log: (m: string) => void) {
-  log("profile recompute: no module method available yet, profiles fill in from events and the refresh job")
+// Profiles (traits + memberships) are derived from the orders above: run the plugin's per-customer refresh
+// for every customer, so the example segments have members the moment the store opens. Loaded lazily, like
+// the segments; a failure is logged, never fatal (the store itself is seeded).
+async function recomputeProfiles(container: MedusaContainer, now: Date, log: (m: string) => void) {
+  const started = Date.now()
+  try {
+    const { refreshCustomerProfileWorkflow }: typeof import("../../workflows/pipeline/refresh-customer-profile") =
+      require("../../workflows/pipeline/refresh-customer-profile")
+    const customers = await container.resolve(Modules.CUSTOMER).listCustomers({}, { select: ["id"], take: null })
+    let failed = 0
+    let firstError = ""
+    await pool(customers, 3, async (c) => {
+      try {
+        await refreshCustomerProfileWorkflow(container).run({ input: { customer_id: c.id, now } })
+      } catch (e: any) {
+        failed++
+        firstError ||= e?.message ?? String(e)
+      }
+    })
+    log(`profiles refreshed for ${customers.length - failed}/${customers.length} customers in ${((Date.now() - started) / 1000).toFixed(1)}s` +
+      (failed ? ` (first error: ${firstError})` : ""))
+    return customers.length - failed
+  } catch (e: any) {
+    log(`profile refresh skipped: ${e?.message ?? e}`)
+    return 0
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++])
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
