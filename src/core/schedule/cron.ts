@@ -83,6 +83,10 @@ export function cronMatches(cron: Cron, at: Date): boolean {
   if (!cron.minute.has(at.getUTCMinutes()) || !cron.hour.has(at.getUTCHours()) || !cron.month.has(at.getUTCMonth() + 1)) {
     return false
   }
+  return dayMatches(cron, at)
+}
+
+function dayMatches(cron: Cron, at: Date): boolean {
   const dom = cron.dom.has(at.getUTCDate())
   const dow = cron.dow.has(at.getUTCDay())
   if (cron.domAny && cron.dowAny) return true
@@ -99,8 +103,19 @@ const MINUTE = 60_000
  */
 export function lastFireBetween(cron: Cron, after: Date | null, now: Date, lookbackMs = 366 * 24 * 60 * MINUTE): Date | null {
   const floor = Math.max(after ? after.getTime() : -Infinity, now.getTime() - lookbackMs)
-  for (let t = Math.floor(now.getTime() / MINUTE) * MINUTE; t > floor; t -= MINUTE) {
-    if (cronMatches(cron, new Date(t))) return new Date(t)
+  let t = Math.floor(now.getTime() / MINUTE) * MINUTE
+  while (t > floor) {
+    const d = new Date(t)
+    // Walk back a whole day or hour at a time when it cannot match, minute by minute otherwise.
+    if (!dayMatches(cron, d) || !cron.month.has(d.getUTCMonth() + 1)) {
+      t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - MINUTE
+    } else if (!cron.hour.has(d.getUTCHours())) {
+      t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours()) - MINUTE
+    } else if (cron.minute.has(d.getUTCMinutes())) {
+      return d
+    } else {
+      t -= MINUTE
+    }
   }
   return null
 }
