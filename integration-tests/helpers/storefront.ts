@@ -45,18 +45,29 @@ export async function getCart(api: Api, shopper: Shopper, cartId: string) {
   return data.cart
 }
 
-/** Shipping, a system-provider payment session, completion: returns the order. */
-export async function completeCart(api: Api, shopper: Shopper, cartId: string) {
+/** Shipping method and a system-provider payment session: the cart is ready to complete. */
+export async function prepareCheckout(api: Api, shopper: Shopper, cartId: string) {
   const headers = shopper.headers
   const { data: shipping } = await api.get(`/store/shipping-options?cart_id=${cartId}`, { headers })
   await api.post(`/store/carts/${cartId}/shipping-methods`, { option_id: shipping.shipping_options[0].id }, { headers })
+  await startPayment(api, shopper, cartId)
+}
+
+/** A payment session with the system provider (again after a cart's total changed, as a storefront does). */
+export async function startPayment(api: Api, shopper: Shopper, cartId: string) {
+  const headers = shopper.headers
   const { data } = await api.post("/store/payment-collections", { cart_id: cartId }, { headers })
   await api.post(
     `/store/payment-collections/${data.payment_collection.id}/payment-sessions`,
     { provider_id: "pp_system_default" },
     { headers }
   )
-  const { data: done } = await api.post(`/store/carts/${cartId}/complete`, {}, { headers })
+}
+
+/** Shipping, a system-provider payment session, completion: returns the order. */
+export async function completeCart(api: Api, shopper: Shopper, cartId: string) {
+  await prepareCheckout(api, shopper, cartId)
+  const { data: done } = await api.post(`/store/carts/${cartId}/complete`, {}, { headers: shopper.headers })
   if (done.type !== "order") throw new Error(`cart ${cartId} did not complete: ${JSON.stringify(done.error ?? done)}`)
   return done.order
 }
