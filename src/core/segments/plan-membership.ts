@@ -6,6 +6,7 @@ import {
   defaultCatalog,
   dependencies,
   evaluate,
+  matches,
   nextChange,
   type Rule,
   type Subject,
@@ -61,13 +62,13 @@ export function planMembership(input: PlanInput): MembershipPlan {
   for (const segment of ordered) {
     const evaluated = { ...subject, segments: [...handles] }
     const consented = !requireConsent || subject.consent[segment.purpose] === "granted"
-    const { match, trace } = evaluate(segment.rule, evaluated, now, catalog)
-    const member = consented && match
+    // The trace (for the reason) costs several times the bare match: build it only when membership changes.
+    const member = consented && matches(segment.rule, evaluated, now, catalog)
     const was = inNow.has(segment.id)
-    if (member && !was) enter.push({ segment_id: segment.id, handle: segment.handle, reason: summarizeTrace(trace) })
+    const reason = () => summarizeTrace(evaluate(segment.rule, evaluated, now, catalog).trace)
+    if (member && !was) enter.push({ segment_id: segment.id, handle: segment.handle, reason: reason() })
     if (!member && was) {
-      const reason = consented ? summarizeTrace(trace) : `no consent for '${segment.purpose}'`
-      exit.push({ segment_id: segment.id, handle: segment.handle, reason })
+      exit.push({ segment_id: segment.id, handle: segment.handle, reason: consented ? reason() : `no consent for '${segment.purpose}'` })
     }
     if (member) {
       inNow.add(segment.id)
