@@ -128,7 +128,7 @@ async function demoState(databaseUrl) {
     )
     let segments = 0
     try {
-      const s = await client.query(`SELECT count(*)::int AS n FROM segment WHERE handle = ANY($1) AND deleted_at IS NULL`, [DEMO_SEGMENTS])
+      const s = await client.query(`SELECT count(*)::int AS n FROM personalization_segment WHERE handle = ANY($1) AND deleted_at IS NULL`, [DEMO_SEGMENTS])
       segments = s.rows[0].n
     } catch {} // no segment table yet: the plugin's migration is missing
     const token = k.rows[0]?.token

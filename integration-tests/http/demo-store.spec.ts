@@ -55,6 +55,14 @@ medusaIntegrationTestRunner({
         expect(seeded.segments).toEqual(
           expect.arrayContaining(["repeat-buyers", "big-spenders", "lapsed", "one-time-buyers", "guests"])
         )
+        // every customer's profile was refreshed, so the segments open with members
+        expect(seeded.counts!.profiles).toBe(seeded.counts!.customers)
+        const segments = await getContainer().resolve<any>("personalization").listSegments({})
+        const members = Object.fromEntries(segments.map((s: any) => [s.handle, s.member_count]))
+        if (!members["guests"] || !members["lapsed"]) console.log(members, logs.join("\n"))
+        expect(members["guests"]).toBeGreaterThanOrEqual(1)
+        expect(members["one-time-buyers"]).toBeGreaterThanOrEqual(1)
+        expect(members["lapsed"]).toBeGreaterThanOrEqual(1)
       })
 
       it("is idempotent: a second seed leaves the store alone", async () => {

@@ -94,39 +94,36 @@ async function seedSegments(container: MedusaContainer, log: (m: string) => void
   }
 }
 
-// Profiles (traits + memberships) are derived from the orders above: run the plugin's per-customer refresh
-// for every customer, so the example segments have members the moment the store opens. Loaded lazily, like
-// the segments; a failure is logged, never fatal (the store itself is seeded).
+// Profiles (traits) and memberships are derived from the orders above. The plugin's batch tools build them in
+// a few set-based passes: backfill every customer's profile, record consent (imported for account holders, as from a
+// previous system; given at checkout by most guests), then refresh every active segment — so the example segments open with
+// members. Loaded lazily, like the segments; a failure is logged, never fatal (the store itself is seeded).
 async function recomputeProfiles(container: MedusaContainer, now: Date, log: (m: string) => void) {
   const started = Date.now()
   try {
-    const { refreshCustomerProfileWorkflow }: typeof import("../../workflows/pipeline/refresh-customer-profile") =
-      require("../../workflows/pipeline/refresh-customer-profile")
-    const customers = await container.resolve(Modules.CUSTOMER).listCustomers({}, { select: ["id"], take: null })
-    let failed = 0
-    let firstError = ""
-    await pool(customers, 3, async (c) => {
-      try {
-        await refreshCustomerProfileWorkflow(container).run({ input: { customer_id: c.id, now } })
-      } catch (e: any) {
-        failed++
-        firstError ||= e?.message ?? String(e)
-      }
-    })
-    log(`profiles refreshed for ${customers.length - failed}/${customers.length} customers in ${((Date.now() - started) / 1000).toFixed(1)}s` +
-      (failed ? ` (first error: ${firstError})` : ""))
-    return customers.length - failed
+    const { backfillProfiles }: typeof import("../../lib/pipeline/backfill-profiles") = require("../../lib/pipeline/backfill-profiles")
+    const { importConsentForAccounts }: typeof import("../../lib/consent/import-consent") = require("../../lib/consent/import-consent")
+    const { refreshAllSegments }: typeof import("../../lib/segments/refresh-segments") = require("../../lib/segments/refresh-segments")
+    const backfill = await backfillProfiles(container, { now })
+    const { recordConsentWorkflow }: typeof import("../../workflows/privacy/record-consent") = require("../../workflows/privacy/record-consent")
+    const consented = await importConsentForAccounts(container, { purpose: "personalization", now })
+    // Guests consent at checkout, or not: two in three accepted the banner, the rest stay out of every segment.
+    const guests = await container.resolve(Modules.CUSTOMER).listCustomers({ has_account: false }, { select: ["id", "email"], take: null })
+    const accepting = guests.sort((a, b) => a.email.localeCompare(b.email)).filter((_, i) => i % 3 !== 2)
+    for (const g of accepting) {
+      await recordConsentWorkflow(container).run({
+        input: { subject: { customer_id: g.id }, decisions: [{ purpose: "personalization", status: "granted" }], source: "store", now },
+      })
+    }
+    const { refreshed, failed } = await refreshAllSegments(container, now)
+    const sizes = refreshed.map((r) => r.member_count).join("/")
+    log(
+      `profiles: ${backfill.upserted} built, consent: ${consented} imported + ${accepting.length}/${guests.length} guests, ${refreshed.length} segments refreshed ` +
+        `(members ${sizes}${failed.length ? `, ${failed.length} failed: ${failed[0].error}` : ""}) in ${((Date.now() - started) / 1000).toFixed(1)}s`
+    )
+    return backfill.upserted
   } catch (e: any) {
     log(`profile refresh skipped: ${e?.message ?? e}`)
     return 0
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++])
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
