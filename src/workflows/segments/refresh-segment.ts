@@ -7,6 +7,7 @@ import { applySegmentRefreshStep, type Changed } from "./steps/apply-segment-ref
 import { mirrorSegmentGroupStep } from "./steps/mirror-segment-group"
 import { finishSegmentRefreshStep } from "./steps/finish-segment-refresh"
 import { refreshOpenCartsBatchStep } from "./steps/refresh-open-carts-batch"
+import { scheduleTimeChangesStep } from "./steps/schedule-time-changes"
 
 export type RefreshSegmentInput = {
   segment_id: string
@@ -17,9 +18,11 @@ export type RefreshSegmentInput = {
 /**
  * Batch refresh of one segment: evaluate its rule set-based in SQL, diff against the open memberships, apply
  * entries/exits in batches, make the managed group mirror the members, recount, emit
- * personalization.segment.entered/exited and re-price the changed customers' open carts. Progress is kept in
- * segment.refresh_state. Only active segments have members: refreshing a draft or archived segment closes any
- * stale open stays and empties its group (normally a no-op). One refresh per segment at a time (lock).
+ * personalization.segment.entered/exited and re-price the changed customers' open carts. For time-based rules the
+ * profiles' next_change_at is lowered to this rule's next flip, so batch-made memberships also change exactly on
+ * time. Progress is kept in segment.refresh_state. Only active segments have members: refreshing a draft or
+ * archived segment closes any stale open stays and empties its group (normally a no-op). One refresh per segment
+ * at a time (lock).
  */
 export const refreshSegmentWorkflow = createWorkflow("personalization-refresh-segment", (input: RefreshSegmentInput) => {
   const now = transform({ input }, ({ input }) => (input.now ? new Date(input.now) : new Date()))
@@ -32,9 +35,11 @@ export const refreshSegmentWorkflow = createWorkflow("personalization-refresh-se
   const group = mirrorSegmentGroupStep(
     transform({ segment }, ({ segment }) => ({ segment_id: segment.id, customer_group_id: segment.customer_group_id }))
   )
-  const result = finishSegmentRefreshStep(
+  const finished = finishSegmentRefreshStep(
     transform({ segment, applied, group }, ({ segment, applied, group }) => ({ segment_id: segment.id, applied, group }))
   )
+  const timing = scheduleTimeChangesStep({ segment, now })
+  const result = transform({ finished, timing }, ({ finished, timing }) => ({ ...finished, time_changes_scheduled: timing.scheduled }))
 
   const events = transform({ segment, applied }, ({ segment, applied }) => {
     const data = (c: Changed): SegmentEventData => ({

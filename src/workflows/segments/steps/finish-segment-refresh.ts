@@ -25,7 +25,9 @@ export const finishSegmentRefreshStep = createStep(
       exited: input.applied.exited.length,
       finished_at: finishedAt.toISOString(),
     }
-    await service.updateSegments({ id: s.id, refresh_state: state, last_refreshed_at: finishedAt })
+    // last_refreshed_at is the instant the memberships are fresh as of (the evaluation time), which is what the
+    // scheduled refresh compares its cron firings with.
+    await service.updateSegments({ id: s.id, refresh_state: state, last_refreshed_at: new Date(state.as_of) })
     const result: RefreshResult = { ...state, segment_id: s.id, member_count: s.member_count, group: input.group }
     return new StepResponse(result, { id: s.id, last_refreshed_at: s.last_refreshed_at ?? null })
   },
