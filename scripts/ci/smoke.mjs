@@ -33,7 +33,7 @@ const timings = []
 const checks = []
 let server = null
 let pgServer = null
-let cleaningUp = false
+let cleaningUp = null
 
 function log(msg) {
   console.log(`[smoke] ${msg}`)
@@ -167,9 +167,13 @@ function tail(file, n = 60) {
   }
 }
 
-async function cleanup() {
-  if (cleaningUp) return
-  cleaningUp = true
+// One cleanup, however many times it is asked for (a signal can arrive twice: to our group and via `timeout`).
+function cleanup() {
+  cleaningUp ??= doCleanup()
+  return cleaningUp
+}
+
+async function doCleanup() {
   const step = async (name, fn) => {
     const t0 = Date.now()
     try {
@@ -187,7 +191,7 @@ async function cleanup() {
 
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(sig, async () => {
-    log(`got ${sig}; cleaning up`)
+    if (!cleaningUp) log(`got ${sig}; cleaning up`)
     await cleanup()
     process.exit(128 + (os.constants.signals[sig] ?? 1))
   })
