@@ -7,6 +7,10 @@ import {
   AdminListSegmentMembers,
   AdminRefreshSegment,
 } from "./admin/personalization/membership-validators"
+import { authenticate, type MiddlewareRoute } from "@medusajs/framework/http"
+import { jsonBody } from "./utils/json-body"
+import { AdminTrackEvents, EmptyQuery, StoreSetConsent, StoreTrackEvents } from "./store/personalization/validators"
+import { AdminListAudit } from "./admin/personalization/audit/validators"
 
 const ADMIN_BODY_LIMIT = 64 * 1024
 // Let the JSON parser accept more than we allow, so an oversized body gets our 400 naming `body`, not a bare 413.
@@ -51,5 +55,32 @@ export default defineMiddlewares({
       methods: ["GET"],
       middlewares: [validateQuery(AdminListCustomerSegments)],
     },
+    // Consent, tracking and privacy (issue #5). These routes parse their own JSON (bodyParser: false) so an
+    // oversized or malformed body is a 400 naming `body`.
+    ...privacyRoutes(),
   ],
 })
+
+function privacyRoutes(): MiddlewareRoute[] {
+  const EVENTS_BODY_LIMIT = 300 * 1024 // 100 events × 2 KiB properties, plus ids and types
+  const SMALL_BODY_LIMIT = 16 * 1024
+  const customerOnly = authenticate("customer", ["session", "bearer"])
+  return [
+    { matcher: "/store/personalization/events", methods: ["POST"], bodyParser: false,
+      middlewares: [jsonBody(EVENTS_BODY_LIMIT), validateBody(StoreTrackEvents)] },
+    { matcher: "/store/personalization/consent", methods: ["GET"], middlewares: [validateQuery(EmptyQuery)] },
+    { matcher: "/store/personalization/consent", methods: ["POST"], bodyParser: false,
+      middlewares: [jsonBody(SMALL_BODY_LIMIT), validateBody(StoreSetConsent)] },
+    { matcher: "/store/personalization/identify", methods: ["POST"], bodyParser: false,
+      middlewares: [customerOnly, jsonBody(SMALL_BODY_LIMIT), validateBody(EmptyQuery)] },
+    { matcher: "/store/personalization/me", methods: ["GET"], middlewares: [validateQuery(EmptyQuery)] },
+    { matcher: "/store/personalization/me/data", methods: ["GET", "DELETE"],
+      middlewares: [customerOnly, validateQuery(EmptyQuery)] },
+    { matcher: "/admin/personalization/events", methods: ["POST"], bodyParser: false,
+      middlewares: [jsonBody(EVENTS_BODY_LIMIT), validateBody(AdminTrackEvents)] },
+    { matcher: "/admin/personalization/audit", methods: ["GET"], middlewares: [validateQuery(AdminListAudit)] },
+    { matcher: "/admin/personalization/customers/:id/consent", methods: ["GET"], middlewares: [validateQuery(EmptyQuery)] },
+    { matcher: "/admin/personalization/customers/:id/profile", methods: ["GET", "DELETE"],
+      middlewares: [validateQuery(EmptyQuery)] },
+  ]
+}

@@ -1,8 +1,13 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
 import { refreshCustomerSafely } from "../lib/pipeline/run-refresh"
+import { eraseCustomerSafely } from "../lib/privacy/erase"
 
-/** Account data (has_account, email, metadata traits); a deleted customer leaves every segment. */
+/** Account data (has_account, email, metadata traits); a deleted customer's data is erased (GDPR, issue #5). */
 export default async function customerChanged({ event, container }: SubscriberArgs<{ id: string }>) {
+  if (event.name === "customer.deleted") {
+    await eraseCustomerSafely(container, event.data.id, "customer.deleted")
+    return
+  }
   await refreshCustomerSafely(container, event.data.id, `${event.name} ${event.data.id}`)
 }
 

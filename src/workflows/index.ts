@@ -1,2 +1,3 @@
 export * from "./segments"
 export * from "./pipeline"
+export * from "./privacy"

@@ -1,0 +1,17 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { requireSubject } from "../../../../lib/privacy/subject"
+import { withConflicts } from "../../../utils/conflict"
+import { trackEvents } from "../../../../lib/privacy/track"
+import { refOf } from "../helpers"
+import type { StoreTrackEventsType } from "../validators"
+
+/**
+ * A batch of storefront events. Answers 202 with what was kept: `accepted` (stored now), `duplicates`
+ * (ids already stored), `dropped_no_consent` (the whole batch, when consent is required and not granted),
+ * `dropped_stale` (older than 7 days). Memberships are re-evaluated before the response.
+ */
+export const POST = withConflicts(async (req: MedusaRequest<StoreTrackEventsType>, res: MedusaResponse) => {
+  const subject = requireSubject(req)
+  const result = await trackEvents(req.scope, refOf(subject), req.validatedBody)
+  res.status(202).json(result)
+})

@@ -1,0 +1,21 @@
+import { dependencies, type Rule } from "../../core/rules"
+import { sql } from "../db/raw-sql"
+
+type Resolver = { resolve<T = unknown>(key: string): T }
+
+/** Segments (any status) whose rule reads behaviour events: their memberships are behavioural data. */
+export async function behaviouralSegments(container: Resolver): Promise<{ id: string; customer_group_id: string | null }[]> {
+  const rows = await sql<{ id: string; rule: Rule; customer_group_id: string | null }>(
+    container,
+    `SELECT id, rule, customer_group_id FROM personalization_segment WHERE deleted_at IS NULL`
+  )
+  return rows
+    .filter((r) => {
+      try {
+        return dependencies(r.rule).eventTypes.length > 0
+      } catch {
+        return false
+      }
+    })
+    .map((r) => ({ id: r.id, customer_group_id: r.customer_group_id }))
+}

@@ -1,0 +1,5 @@
+export * from "./record-consent"
+export * from "./ingest-events"
+export * from "./merge-visitor"
+export * from "./erase-customer-data"
+export * from "./record-audit"

@@ -1,0 +1,60 @@
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { ensureProfileStep } from "./steps/ensure-profile"
+import { recordConsentStep, type ConsentDecision } from "./steps/record-consent"
+import { markBehaviourDeletedStep, purgeMarkedBehaviourStep } from "./steps/purge-behaviour"
+import { evaluateProfileWorkflow } from "../pipeline/evaluate-profile"
+import { refreshCustomerProfileWorkflow } from "../pipeline/refresh-customer-profile"
+import type { SubjectRef } from "../../lib/privacy/profiles"
+
+export type RecordConsentWorkflowInput = {
+  subject: SubjectRef
+  decisions: ConsentDecision[]
+  source: "store" | "admin" | "import"
+  policy_version?: string | null
+  now?: Date | string
+}
+
+/**
+ * One or more consent decisions for a subject: ledger rows + current state, then memberships re-evaluated
+ * in the same workflow, so a withdrawal takes the subject out of every segment needing that purpose at once.
+ * Withdrawing (or denying) `personalization` also deletes the subject's behaviour events and its
+ * memberships of behavioural segments (history included). Any failure undoes every step.
+ */
+export const recordConsentWorkflow = createWorkflow(
+  "personalization-record-consent",
+  (input: RecordConsentWorkflowInput) => {
+    const now = transform({ input }, ({ input }) => (input.now ? new Date(input.now) : new Date()))
+    const profile = ensureProfileStep(transform({ input }, ({ input }) => ({ ref: input.subject })))
+    recordConsentStep(
+      transform({ input, profile, now }, ({ input, profile, now }) => ({
+        profile_id: profile.profile_id,
+        decisions: input.decisions,
+        source: input.source,
+        policy_version: input.policy_version ?? null,
+        now,
+      }))
+    )
+    const marked = when(
+      "personalization-withdrawn",
+      { input },
+      ({ input }) => input.decisions.some((d) => d.purpose === "personalization" && d.status !== "granted")
+    ).then(() => markBehaviourDeletedStep(transform({ profile, now }, ({ profile, now }) => ({ profile_id: profile.profile_id, now }))))
+
+    // A customer profile made just now has no traits yet: recompute them from Medusa's data while evaluating.
+    when("evaluate-new-customer", { profile }, ({ profile }) => !!profile.customer_id && profile.created).then(() => {
+      refreshCustomerProfileWorkflow
+        .runAsStep({ input: transform({ profile, now }, ({ profile, now }) => ({ customer_id: profile.customer_id!, now })) })
+        .config({ name: "personalization-consent-refresh-customer" })
+    })
+    when("evaluate-profile", { profile }, ({ profile }) => !(profile.customer_id && profile.created)).then(() => {
+      evaluateProfileWorkflow
+        .runAsStep({ input: transform({ profile, now }, ({ profile, now }) => ({ profile_id: profile.profile_id, now })) })
+        .config({ name: "personalization-consent-evaluate-profile" })
+    })
+
+    const purged = purgeMarkedBehaviourStep(transform({ marked }, ({ marked }) => ({ marked: marked ?? null })))
+    return new WorkflowResponse(
+      transform({ profile, purged }, ({ profile, purged }) => ({ profile_id: profile.profile_id, purged }))
+    )
+  }
+)
