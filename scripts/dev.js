@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm run dev` — a demo store on this machine with nothing but Node:
 //   1. Postgres: DATABASE_URL if set, else an embedded Postgres with data under .dev-data/ (port remembered);
-//   2. `medusa db:migrate` (core + plugin migrations + link sync);
+//   2. `medusa db:migrate` (core + plugin migrations + link sync), skipped when nothing it depends on changed;
 //   3. the demo seed, once (src/scripts/seed-demo.ts) — skipped when the store is already seeded;
 //   4. `medusa develop`, then prints the admin login, the publishable key and curl calls to try.
-// Flags: --reset (wipe .dev-data and start over), --no-seed, --customers=N --products=N (first seed only).
+// Flags: --reset (wipe .dev-data and start over), --no-seed, --migrate (run db:migrate even when nothing changed),
+//        --customers=N --products=N (first seed only).
 // Ctrl-C / SIGTERM stops Medusa first, then Postgres.
 const { spawn, fork } = require("node:child_process")
 const fs = require("node:fs")
@@ -52,10 +53,15 @@ async function main() {
   const databaseUrl = process.env.DATABASE_URL || (await startPostgres())
   const env = { ...process.env, DATABASE_URL: databaseUrl }
 
-  log(`migrating (${elapsed()})`)
-  await run(["db:migrate"], env)
-
   let key = await demoState(databaseUrl)
+  const stamp = migrationStamp(databaseUrl)
+  if (key.seeded && !flag("migrate") && readStamp() === stamp) {
+    log("migrations and links unchanged since the last run, skipping db:migrate (--migrate forces it)")
+  } else {
+    log(`migrating (${elapsed()})`)
+    await run(["db:migrate"], env)
+    key = await demoState(databaseUrl)
+  }
   if (flag("no-seed")) log("--no-seed: not seeding")
   else if (key.seeded) log("demo store already seeded, skipping the seed")
   else {
@@ -65,6 +71,7 @@ async function main() {
     log(`seed finished in ${((Date.now() - t) / 1000).toFixed(1)}s`)
     key = await demoState(databaseUrl)
   }
+  if (key.seeded) writeStamp(stamp)
 
   log(`starting medusa develop (${elapsed()})`)
   const develop = start(["develop"], env)
@@ -116,16 +123,20 @@ async function stopPostgres() {
   log(ok ? "Postgres stopped" : "Postgres did not stop in 15 s; killed")
 }
 
-// Is the demo store seeded (publishable key + example segments present)? Reads the tables directly.
+// Is the demo store seeded (publishable key + example segments present)? Reads the tables directly;
+// an empty database (no tables yet) is "not seeded".
 async function demoState(databaseUrl) {
   const { Client } = require("pg")
   const client = new Client({ connectionString: databaseUrl })
   await client.connect()
   try {
-    const k = await client.query(
-      `SELECT token FROM api_key WHERE title = $1 AND type = 'publishable' AND revoked_at IS NULL AND deleted_at IS NULL LIMIT 1`,
-      [DEMO_KEY_TITLE]
-    )
+    let k = { rows: [] }
+    try {
+      k = await client.query(
+        `SELECT token FROM api_key WHERE title = $1 AND type = 'publishable' AND revoked_at IS NULL AND deleted_at IS NULL LIMIT 1`,
+        [DEMO_KEY_TITLE]
+      )
+    } catch {} // no api_key table: never migrated
     let segments = 0
     try {
       const s = await client.query(`SELECT count(*)::int AS n FROM personalization_segment WHERE handle = ANY($1) AND deleted_at IS NULL`, [DEMO_SEGMENTS])
@@ -136,6 +147,34 @@ async function demoState(databaseUrl) {
   } finally {
     await client.end()
   }
+}
+
+// What db:migrate depends on: migration files, link definitions, installed packages, config, target DB.
+// Unchanged since the last successful run → nothing to migrate, saving a full Medusa boot.
+function migrationStamp(databaseUrl) {
+  const crypto = require("node:crypto")
+  const hash = crypto.createHash("sha1").update(databaseUrl)
+  const walk = (dir) => {
+    if (!fs.existsSync(dir)) return
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name)
+      if (e.isDirectory()) walk(p)
+      else if (/migrations|links/.test(p)) hash.update(p).update(fs.readFileSync(p))
+    }
+  }
+  walk(path.join(root, "src", "modules"))
+  walk(path.join(root, "src", "links"))
+  for (const f of ["package-lock.json", "medusa-config.ts"]) {
+    const p = path.join(root, f)
+    if (fs.existsSync(p)) hash.update(fs.readFileSync(p))
+  }
+  return hash.digest("hex")
+}
+const stampFile = path.join(dataDir, "migrated.sha1")
+const readStamp = () => (fs.existsSync(stampFile) ? fs.readFileSync(stampFile, "utf8") : "")
+const writeStamp = (s) => {
+  fs.mkdirSync(dataDir, { recursive: true })
+  fs.writeFileSync(stampFile, s)
 }
 
 // ---- child processes ------------------------------------------------------------------------------------
