@@ -11,6 +11,8 @@ import { orderByReferences } from "../../src/core/segments"
 import { loadActiveSegments, loadSubject } from "../../src/lib/profile/load-subject"
 import { refreshSegmentWorkflow } from "../../src/workflows/segments/refresh-segment"
 import { runScheduledRefresh } from "../../src/lib/segments/scheduled-refresh"
+import { backfillProfiles } from "../../src/lib/pipeline/backfill-profiles"
+import { refreshCustomerProfileWorkflow } from "../../src/workflows/pipeline"
 
 jest.setTimeout(300_000)
 
@@ -146,6 +148,33 @@ medusaIntegrationTestRunner({
         for (const handle of ["repeat-buyers", "big-spenders", "lapsed", "one-time-buyers"]) {
           expect((await segmentByHandle(handle)).member_count).toBeGreaterThan(0)
         }
+      })
+    })
+
+    describe("profile backfill", () => {
+      it("computes the same traits as the real-time pipeline, in batches, idempotently; onlyMissing fills gaps", async () => {
+        const container = getContainer()
+        const t = Date.now()
+        const again = await backfillProfiles(container, { batchSize: 7 })
+        timings.backfill_60_customers_ms = Date.now() - t
+        expect(again).toMatchObject({ customers: 60, upserted: 60, batches: 9 })
+        const profiles = await personalization().listCustomerProfiles({}, { take: null, order: { customer_id: "ASC" } })
+        expect(profiles).toHaveLength(60)
+
+        const TRAITS = ["orders_count", "total_spent", "aov", "first_order_at", "last_order_at", "carts_created", "country", "has_account", "email_domain", "customer_created_at", "traits"]
+        const pick = (p: any) => Object.fromEntries(TRAITS.map((k) => [k, k === "total_spent" || k === "aov" ? p[`raw_${k}`]?.value : p[k]]))
+        for (const p of profiles.filter((p) => p.orders_count > 0).slice(0, 6)) {
+          const before = pick(p)
+          await refreshCustomerProfileWorkflow(container).run({ input: { customer_id: p.customer_id! } })
+          const [after] = await personalization().listCustomerProfiles({ id: p.id })
+          expect(pick(after)).toEqual(before)
+        }
+
+        await personalization().deleteCustomerProfiles([profiles[0].id])
+        const missing = await backfillProfiles(container, { onlyMissing: true })
+        expect(missing).toMatchObject({ customers: 60, upserted: 1 })
+        const [rebuilt] = await personalization().listCustomerProfiles({ customer_id: profiles[0].customer_id })
+        expect(rebuilt.orders_count).toBe(profiles[0].orders_count)
       })
     })
 
@@ -296,6 +325,49 @@ medusaIntegrationTestRunner({
         const run = await runScheduledRefresh(container, new Date(nextHour + 30_000))
         expect(run).toMatchObject({ ran: true, fired_at: new Date(nextHour).toISOString(), refreshed: segments.length, failed: 0 })
         expect(await runScheduledRefresh(container, new Date(nextHour + 90_000))).toEqual({ ran: false, reason: "not due" })
+      })
+
+      it("a failure mid-refresh undoes the applied batches and records the failed state", async () => {
+        const container = getContainer()
+        const customerModule = container.resolve(Modules.CUSTOMER)
+        const segment = await segmentByHandle("big-spenders")
+        const members = await openMembers(segment.id)
+        const dropped = members.filter((m) => m.customer_id).slice(0, 3)
+        expect(dropped).toHaveLength(3)
+        // three members lost behind the segment's back: the refresh must re-enter them and re-link them to the group
+        await personalization().updateSegmentMemberships({
+          selector: { id: dropped.map((m) => m.id) },
+          data: { exited_at: new Date(), exit_reason: "test" },
+        })
+        await customerModule.removeCustomerFromGroup(
+          dropped.map((m) => ({ customer_id: m.customer_id!, customer_group_id: segment.customer_group_id! }))
+        )
+        const rowsBefore = await personalization().listSegmentMemberships({ segment_id: segment.id }, { take: null })
+
+        const spy = jest.spyOn(customerModule, "addCustomerToGroup").mockRejectedValue(new Error("customer group service down"))
+        const logger = container.resolve("logger") as { error: (...a: unknown[]) => void }
+        const quiet = jest.spyOn(logger, "error").mockImplementation(() => undefined)
+        let failed
+        try {
+          failed = await post(`${BASE}/${segment.id}/refresh`)
+        } finally {
+          spy.mockRestore()
+          quiet.mockRestore()
+        }
+        expect(failed.status).toBeGreaterThanOrEqual(500)
+        // the entry batch was undone: no new rows, the three still out, the group untouched
+        expect(await personalization().listSegmentMemberships({ segment_id: segment.id }, { take: null })).toHaveLength(rowsBefore.length)
+        expect(await openMembers(segment.id)).toHaveLength(members.length - 3)
+        const group = await groupCustomers(segment.customer_group_id!)
+        for (const m of dropped) expect(group.has(m.customer_id!)).toBe(false)
+        const { data } = await get(`${BASE}/${segment.id}`)
+        expect(data.segment.refresh_state).toMatchObject({ status: "failed", error: expect.stringContaining("customer group service down") })
+        expect(data.segment.member_count).toBe(members.length - 3)
+
+        const retried = await post(`${BASE}/${segment.id}/refresh`)
+        expect(retried.status).toBe(200)
+        expect(retried.data.refresh).toMatchObject({ status: "done", entered: 3, exited: 0, member_count: members.length, group: { added: 3, removed: 0 } })
+        expect(await groupCustomers(segment.customer_group_id!)).toEqual(new Set((await openMembers(segment.id)).map((m) => m.customer_id)))
       })
 
       it("POST refresh: 404 for an unknown segment, 400 naming an unknown body field", async () => {
