@@ -3,6 +3,8 @@ import { assertHandleFreeStep } from "./steps/assert-handle-free"
 import { prepareSegmentRuleStep } from "./steps/prepare-segment-rule"
 import { createSegmentStep } from "./steps/create-segment"
 import { ensureManagedGroupStep } from "./steps/ensure-managed-group"
+import { recordAuditStep } from "../privacy/steps/record-audit"
+import { SYSTEM_ACTOR, type AuditActor } from "../../lib/privacy/audit"
 import { refreshSegmentWorkflow } from "./refresh-segment"
 
 export type CreateSegmentInput = {
@@ -14,6 +16,8 @@ export type CreateSegmentInput = {
   status?: "draft" | "active"
   purpose?: string
   is_public?: boolean
+  /** Who made the change, for the audit log (default: system). */
+  actor?: AuditActor
 }
 
 /**
@@ -41,6 +45,19 @@ export const createSegmentWorkflow = createWorkflow("personalization-create-segm
   when("backfill-active", { segment }, ({ segment }) => segment.status === "active").then(() => {
     refreshSegmentWorkflow.runAsStep({ input: { segment_id: segment.id } })
   })
+  recordAuditStep(
+    transform({ input, segment }, ({ input, segment }) => ({
+      entries: [
+        {
+          ...(input.actor ?? SYSTEM_ACTOR),
+          action: "segment.created",
+          target_type: "segment",
+          target_id: segment.id,
+          details: { handle: segment.handle, status: segment.status, purpose: segment.purpose, rule_text: segment.rule_text },
+        },
+      ],
+    }))
+  )
   const result = transform({ segment, groupId }, ({ segment, groupId }) => ({ ...segment, customer_group_id: groupId }))
   return new WorkflowResponse(result)
 })

@@ -4,9 +4,11 @@ import { assertGroupUnreferencedStep } from "./steps/assert-group-unreferenced"
 import { emptyManagedGroupStep } from "./steps/empty-managed-group"
 import { deleteManagedGroupStep } from "./steps/delete-managed-group"
 import { deleteSegmentStep } from "./steps/delete-segment"
+import { recordAuditStep } from "../privacy/steps/record-audit"
+import { SYSTEM_ACTOR, type AuditActor } from "../../lib/privacy/audit"
 
 /** Deletes a segment, its membership history and its managed group — refused (409) while a discount uses the group. */
-export const deleteSegmentWorkflow = createWorkflow("personalization-delete-segment", (input: { id: string }) => {
+export const deleteSegmentWorkflow = createWorkflow("personalization-delete-segment", (input: { id: string; actor?: AuditActor }) => {
   const segment = retrieveSegmentStep({ id: input.id })
   const group = transform({ segment }, ({ segment }) => ({
     group_id: segment.customer_group_id ?? null,
@@ -16,5 +18,18 @@ export const deleteSegmentWorkflow = createWorkflow("personalization-delete-segm
   emptyManagedGroupStep(group)
   deleteManagedGroupStep(group)
   deleteSegmentStep({ id: input.id })
+  recordAuditStep(
+    transform({ input, segment }, ({ input, segment }) => ({
+      entries: [
+        {
+          ...(input.actor ?? SYSTEM_ACTOR),
+          action: "segment.deleted",
+          target_type: "segment",
+          target_id: input.id,
+          details: { handle: segment.handle },
+        },
+      ],
+    }))
+  )
   return new WorkflowResponse({ id: input.id, object: "segment", deleted: true })
 })

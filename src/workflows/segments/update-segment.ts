@@ -7,6 +7,8 @@ import { renameManagedGroupStep } from "./steps/rename-managed-group"
 import { ensureManagedGroupStep } from "./steps/ensure-managed-group"
 import { emptyManagedGroupStep } from "./steps/empty-managed-group"
 import { closeMembershipsStep } from "./steps/close-memberships"
+import { recordAuditStep } from "../privacy/steps/record-audit"
+import { SYSTEM_ACTOR, type AuditActor } from "../../lib/privacy/audit"
 import { refreshSegmentWorkflow } from "./refresh-segment"
 
 export type UpdateSegmentInput = {
@@ -19,6 +21,8 @@ export type UpdateSegmentInput = {
   status?: "draft" | "active" | "archived"
   purpose?: string
   is_public?: boolean
+  /** Who made the change, for the audit log (default: system). */
+  actor?: AuditActor
 }
 
 const FIELDS = ["handle", "name", "description", "status", "purpose", "is_public"] as const
@@ -98,5 +102,20 @@ export const updateSegmentWorkflow = createWorkflow("personalization-update-segm
     refreshSegmentWorkflow.runAsStep({ input: { segment_id: input.id } })
   })
 
+  recordAuditStep(
+    transform({ input, change }, ({ input, change }) => ({
+      entries: change.changed
+        ? [
+            {
+              ...(input.actor ?? SYSTEM_ACTOR),
+              action: change.archived ? "segment.archived" : change.activated ? "segment.activated" : "segment.updated",
+              target_type: "segment",
+              target_id: input.id,
+              details: { changed: Object.keys(change.data).filter((k) => k !== "id" && k !== "version"), version: change.data.version },
+            },
+          ]
+        : [],
+    }))
+  )
   return new WorkflowResponse(updated)
 })

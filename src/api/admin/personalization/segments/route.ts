@@ -4,6 +4,7 @@ import type PersonalizationModuleService from "../../../../modules/personalizati
 import { createSegmentWorkflow } from "../../../../workflows/segments"
 import { withConflicts } from "../../../utils/conflict"
 import { retrieveSegmentResponse } from "./helpers"
+import { actorOf } from "../../../../lib/privacy/audit"
 import type { AdminCreateSegmentType, AdminListSegmentsType } from "./validators"
 
 export const GET = async (req: AuthenticatedMedusaRequest, res: MedusaResponse) => {
@@ -23,7 +24,7 @@ export const GET = async (req: AuthenticatedMedusaRequest, res: MedusaResponse) 
 
 export const POST = withConflicts(
   async (req: AuthenticatedMedusaRequest<AdminCreateSegmentType>, res: MedusaResponse) => {
-    const { result } = await createSegmentWorkflow(req.scope).run({ input: req.validatedBody })
+    const { result } = await createSegmentWorkflow(req.scope).run({ input: { ...req.validatedBody, actor: actorOf(req) } })
     res.status(201).json({ segment: await retrieveSegmentResponse(req.scope, result.id) })
   }
 )

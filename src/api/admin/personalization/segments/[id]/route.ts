@@ -2,6 +2,7 @@ import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/frame
 import { deleteSegmentWorkflow, updateSegmentWorkflow } from "../../../../../workflows/segments"
 import { withConflicts } from "../../../../utils/conflict"
 import { retrieveSegmentResponse } from "../helpers"
+import { actorOf } from "../../../../../lib/privacy/audit"
 import type { AdminUpdateSegmentType } from "../validators"
 
 export const GET = async (req: AuthenticatedMedusaRequest, res: MedusaResponse) => {
@@ -10,12 +11,12 @@ export const GET = async (req: AuthenticatedMedusaRequest, res: MedusaResponse) 
 
 export const POST = withConflicts(
   async (req: AuthenticatedMedusaRequest<AdminUpdateSegmentType>, res: MedusaResponse) => {
-    await updateSegmentWorkflow(req.scope).run({ input: { ...req.validatedBody, id: req.params.id } })
+    await updateSegmentWorkflow(req.scope).run({ input: { ...req.validatedBody, id: req.params.id, actor: actorOf(req) } })
     res.json({ segment: await retrieveSegmentResponse(req.scope, req.params.id) })
   }
 )
 
 export const DELETE = withConflicts(async (req: AuthenticatedMedusaRequest, res: MedusaResponse) => {
-  const { result } = await deleteSegmentWorkflow(req.scope).run({ input: { id: req.params.id } })
+  const { result } = await deleteSegmentWorkflow(req.scope).run({ input: { id: req.params.id, actor: actorOf(req) } })
   res.json(result)
 })
