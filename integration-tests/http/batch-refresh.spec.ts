@@ -90,7 +90,7 @@ medusaIntegrationTestRunner({
       const ordered = orderByReferences(await loadActiveSegments(personalization()))
       const results: any[] = []
       for (const s of ordered) {
-        const { result } = await refreshSegmentWorkflow(getContainer()).run({ input: { segment_id: s.id, now } })
+        const { result } = await refreshSegmentWorkflow(getContainer()).run({ input: { segment_id: s.id, now, cascade: false } })
         results.push(result)
       }
       return results
@@ -254,6 +254,7 @@ medusaIntegrationTestRunner({
         const segment = await segmentByHandle("repeat-buyers")
         const members = await openMembers(segment.id)
         expect(members.length).toBeGreaterThanOrEqual(3)
+        const loyalAtStart = (await segmentByHandle("loyal-big")).member_count
         // one member withdraws consent, one leaves by the rule (the rule is tightened below), and the
         // segment is then widened so new members come in
         const withdrawn = members[0]
@@ -284,11 +285,22 @@ medusaIntegrationTestRunner({
           { take: null }
         )
         expect(left.length).toBeGreaterThan(0)
+        // the segment that says segment('repeat-buyers') followed (cascade), without a refresh of its own
+        const loyal = await segmentByHandle("loyal-big")
+        const { expected } = await expectedMembers(new Date())
+        const loyalNow = await openMembers(loyal.id)
+        expect(new Set(loyalNow.map((m) => m.profile_id))).toEqual(expected.get(loyal.id))
+        expect(loyalNow.length).toBeLessThan(loyalAtStart)
 
         await new Promise((r) => setTimeout(r, 500))
         expect(exited.some((e) => e.segment_id === segment.id && e.customer_id === withdrawn.customer_id)).toBe(true)
         expect(entered.filter((e) => e.segment_id === segment.id).length).toBeGreaterThanOrEqual(newcomers.length)
-        expect(entered[0]).toMatchObject({ segment_handle: "repeat-buyers", reason: expect.stringContaining("batch refresh") })
+        expect(entered.find((e) => e.segment_id === segment.id)).toMatchObject({
+          segment_handle: "repeat-buyers",
+          customer_id: expect.any(String),
+          profile_id: expect.any(String),
+          reason: "batch refresh: orders_count >= 2",
+        })
       })
 
       it("backfills a new active segment at once; a draft gets no members until activated", async () => {

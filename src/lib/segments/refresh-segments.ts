@@ -12,9 +12,14 @@ import { loadActiveSegments } from "../profile/load-subject"
  * Runs the refresh workflow for one segment; on failure, writes the error message into refresh_state (the
  * workflow's compensation has already marked it failed and undone its writes) and rethrows.
  */
-export async function refreshSegment(container: MedusaContainer, segmentId: string, now?: Date): Promise<RefreshResult> {
+export async function refreshSegment(
+  container: MedusaContainer,
+  segmentId: string,
+  now?: Date,
+  opts: { cascade?: boolean } = {}
+): Promise<RefreshResult> {
   try {
-    const { result } = await refreshSegmentWorkflow(container).run({ input: { segment_id: segmentId, now } })
+    const { result } = await refreshSegmentWorkflow(container).run({ input: { segment_id: segmentId, now, cascade: opts.cascade } })
     return result
   } catch (e) {
     await recordFailure(container, segmentId, (e as Error)?.message ?? String(e))
@@ -50,7 +55,8 @@ export async function refreshAllSegments(
   const failed: { segment_id: string; error: string }[] = []
   for (const segment of ordered) {
     try {
-      refreshed.push(await refreshSegment(container, segment.id, now))
+      // No cascade: the loop already visits dependents after what they reference.
+      refreshed.push(await refreshSegment(container, segment.id, now, { cascade: false }))
     } catch (e) {
       const error = (e as Error)?.message ?? String(e)
       logger.error(`personalization: refreshing segment '${segment.handle}' failed: ${error}`)

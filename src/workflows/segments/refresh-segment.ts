@@ -8,11 +8,16 @@ import { mirrorSegmentGroupStep } from "./steps/mirror-segment-group"
 import { finishSegmentRefreshStep } from "./steps/finish-segment-refresh"
 import { refreshOpenCartsBatchStep } from "./steps/refresh-open-carts-batch"
 import { scheduleTimeChangesStep } from "./steps/schedule-time-changes"
+import { refreshDependentsStep } from "./steps/refresh-dependents"
 
 export type RefreshSegmentInput = {
   segment_id: string
   /** Evaluation time; defaults to now. Tests inject it to move the clock. */
   now?: Date | string
+  /** Also refresh the active segments whose rules reference this one, when its members changed (default true). */
+  cascade?: boolean
+  /** Cascade depth (internal). */
+  depth?: number
 }
 
 /**
@@ -22,7 +27,7 @@ export type RefreshSegmentInput = {
  * profiles' next_change_at is lowered to this rule's next flip, so batch-made memberships also change exactly on
  * time. Progress is kept in segment.refresh_state. Only active segments have members: refreshing a draft or
  * archived segment closes any stale open stays and empties its group (normally a no-op). One refresh per segment
- * at a time (lock).
+ * at a time (lock). When members changed, segments whose rules say segment('<this>') are refreshed after it.
  */
 export const refreshSegmentWorkflow = createWorkflow("personalization-refresh-segment", (input: RefreshSegmentInput) => {
   const now = transform({ input }, ({ input }) => (input.now ? new Date(input.now) : new Date()))
@@ -65,5 +70,15 @@ export const refreshSegmentWorkflow = createWorkflow("personalization-refresh-se
   )
 
   releaseLockStep({ key: lockKey })
+
+  refreshDependentsStep(
+    transform({ input, segment, applied, now }, ({ input, segment, applied, now }) => ({
+      handle: segment.handle,
+      changed: applied.entered.length + applied.exited.length,
+      cascade: input.cascade ?? true,
+      depth: input.depth ?? 0,
+      now,
+    }))
+  )
   return new WorkflowResponse(result)
 })
