@@ -1,7 +1,6 @@
 // Customers and their order histories, dated over the last 180 days.
 import type { CreateOrderDTO, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
-import { createCustomersWorkflow } from "@medusajs/medusa/core-flows"
 import type { DemoCustomer, PlannedOrder } from "./people"
 import type { SeededProduct } from "./products"
 import type { StoreSetup } from "./store-setup"
@@ -20,24 +19,26 @@ export async function createCustomersAndOrders(
   // Customers sign up shortly before their first order (or any time in the window if they never ordered).
   const signupDaysAgo = (p: DemoCustomer, i: number) => (p.orders[0]?.daysAgo ?? 30 + ((i * 37) % 150)) + 1 + (i % 7)
 
-  const { result: customers } = await createCustomersWorkflow(container).run({
-    input: {
-      customersData: people.map((p, i) => ({
-        email: p.email,
-        first_name: p.first_name,
-        last_name: p.last_name,
-        phone: p.phone,
-        has_account: p.has_account,
-        metadata: { demo_archetype: p.archetype },
-        // Medusa stamps created_at itself unless given; the data layer accepts an explicit one (not in the DTO type).
-        ...({ created_at: at(signupDaysAgo(p, i)) } as {}),
-        // guests have no address book; their addresses live on their orders
-        addresses: p.has_account
-          ? [{ first_name: p.first_name, last_name: p.last_name, address_1: "Demo Street 1", city: p.city, country_code: p.country, postal_code: "10115", is_default_shipping: true, is_default_billing: true }]
-          : [],
-      })),
-    },
-  })
+  // Straight to the Customer module, not createCustomersWorkflow: the workflow emits `customer.created`, and
+  // the plugin's subscriber would start one profile refresh per customer in the background, competing with the
+  // order writes below. The module emits only `customer.customer.created`; seedDemoStore builds all profiles in
+  // one backfill afterwards.
+  const customers = await container.resolve(Modules.CUSTOMER).createCustomers(
+    people.map((p, i) => ({
+      email: p.email,
+      first_name: p.first_name,
+      last_name: p.last_name,
+      phone: p.phone,
+      has_account: p.has_account,
+      metadata: { demo_archetype: p.archetype },
+      // Medusa stamps created_at itself unless given; the data layer accepts an explicit one (not in the DTO type).
+      ...({ created_at: at(signupDaysAgo(p, i)) } as {}),
+      // guests have no address book; their addresses live on their orders
+      addresses: p.has_account
+        ? [{ first_name: p.first_name, last_name: p.last_name, address_1: "Demo Street 1", city: p.city, country_code: p.country, postal_code: "10115", is_default_shipping: true, is_default_billing: true }]
+        : [],
+    }))
+  )
   const idByEmail = new Map(customers.map((c) => [c.email, c.id]))
 
   // Orders go straight to the Order module in bulk, with their historical created_at. createOrderWorkflow would
