@@ -56,7 +56,8 @@ export async function trackEvents(
   if (!result.consented) return { accepted: 0, duplicates: 0, dropped_no_consent: total, dropped_stale: 0 }
 
   if (result.inserted.length) {
-    if (result.customer_id && result.created) await refreshCustomerSafely(container, result.customer_id, "first tracked events")
+    // As the pipeline does: customers under the per-customer lock (traits recomputed), visitors per profile.
+    if (result.customer_id) await refreshCustomerSafely(container, result.customer_id, "tracked events", now)
     else await evaluateProfileSafely(container, result.profile_id, "tracked events", now)
   }
   return {

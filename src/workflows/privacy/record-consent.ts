@@ -40,13 +40,14 @@ export const recordConsentWorkflow = createWorkflow(
       ({ input }) => input.decisions.some((d) => d.purpose === "personalization" && d.status !== "granted")
     ).then(() => markBehaviourDeletedStep(transform({ profile, now }, ({ profile, now }) => ({ profile_id: profile.profile_id, now }))))
 
-    // A customer profile made just now has no traits yet: recompute them from Medusa's data while evaluating.
-    when("evaluate-new-customer", { profile }, ({ profile }) => !!profile.customer_id && profile.created).then(() => {
+    // Customers are re-evaluated the way the pipeline does it (traits recomputed, under the per-customer lock
+    // every customer write takes); visitors under the per-profile lock.
+    when("evaluate-customer", { profile }, ({ profile }) => !!profile.customer_id).then(() => {
       refreshCustomerProfileWorkflow
         .runAsStep({ input: transform({ profile, now }, ({ profile, now }) => ({ customer_id: profile.customer_id!, now })) })
         .config({ name: "personalization-consent-refresh-customer" })
     })
-    when("evaluate-profile", { profile }, ({ profile }) => !(profile.customer_id && profile.created)).then(() => {
+    when("evaluate-visitor", { profile }, ({ profile }) => !profile.customer_id).then(() => {
       evaluateProfileWorkflow
         .runAsStep({ input: transform({ profile, now }, ({ profile, now }) => ({ profile_id: profile.profile_id, now })) })
         .config({ name: "personalization-consent-evaluate-profile" })

@@ -1,6 +1,7 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { generateEntityId } from "@medusajs/framework/utils"
 import { inTransaction } from "../../../lib/db/transaction"
+import { conflict } from "../../../lib/errors"
 
 export type ConsentStatus = "granted" | "denied" | "withdrawn"
 export type ConsentDecision = { purpose: string; status: ConsentStatus }
@@ -36,7 +37,8 @@ export const recordConsentStep = createStep(
         `SELECT consent, customer_id FROM personalization_customer_profile WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
         [input.profile_id]
       )
-      if (!row) throw new Error(`personalization: profile ${input.profile_id} not found`)
+      // Erased or merged by a concurrent request: ask the caller to retry (a retry finds or creates the profile).
+      if (!row) throw conflict("profile: the subject's profile was erased or merged concurrently; retry the request")
       await run(
         `UPDATE personalization_customer_profile SET consent = consent || $2::jsonb, updated_at = now() WHERE id = $1`,
         [input.profile_id, JSON.stringify(state)]
