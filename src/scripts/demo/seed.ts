@@ -8,7 +8,7 @@ import { planCustomers } from "./people"
 import { createRng } from "./prng"
 import { createCatalog } from "./products"
 import { createCustomersAndOrders } from "./orders"
-import { DEMO_KEY_TITLE, ensureAdminUser, setupStore } from "./store-setup"
+import { createPublishableKey, DEMO_KEY_TITLE, ensureAdminUser, setupStore } from "./store-setup"
 
 export type SeedDemoOptions = {
   customers?: number // default 200
@@ -43,12 +43,17 @@ export async function seedDemoStore(container: MedusaContainer, opts: SeedDemoOp
     log("demo store already seeded; skipping the store data")
     if (admin) await ensureAdminUser(container, admin.email, admin.password)
     const segments = wantSegments ? await seedSegments(container, log) : []
+    // segments missing from an earlier run (e.g. interrupted) need their members computed
+    if (segments.length && (opts.profiles ?? true)) await recomputeProfiles(container, opts.now ?? new Date(), log)
     return { skipped: true, publishableKey: existing, segments, ms: Date.now() - started }
   }
 
   const rng = createRng(opts.seed ?? 42)
   const now = opts.now ?? new Date()
   const catalog = buildCatalog(rng, opts.products ?? 32)
+  if ((await container.resolve(Modules.PRODUCT).listProducts({ handle: catalog[0].handle }, { select: ["id"] })).length) {
+    throw new Error("a previous demo seed stopped half-way (demo products but no publishable key); start over with `npm run dev -- --reset`")
+  }
   const people = planCustomers(rng, opts.customers ?? 200, {
     variantCounts: catalog.map((p) => p.variants.length),
     prices: catalog.map((p) => p.variants[0].price),
@@ -56,18 +61,20 @@ export async function seedDemoStore(container: MedusaContainer, opts: SeedDemoOp
 
   const t = () => `${((Date.now() - started) / 1000).toFixed(1)}s`
   const setup = await setupStore(container)
-  log(`store, region, shipping and publishable key ready (${t()})`)
+  log(`store, region and shipping ready (${t()})`)
   if (admin) await ensureAdminUser(container, admin.email, admin.password)
   const products = await createCatalog(container, setup, catalog)
   log(`${products.length} products with stock (${t()})`)
   const counts = await createCustomersAndOrders(container, setup, products, people, { now })
   log(`${counts.customers} customers, ${counts.orders} orders (${t()})`)
+  // the key last: it is what marks the store as seeded (here and in scripts/dev.js)
+  const publishableKey = await createPublishableKey(container, setup.salesChannelId)
   const segments = wantSegments ? await seedSegments(container, log) : []
   const profiles = opts.profiles ?? true ? await recomputeProfiles(container, now, log) : 0
   log(`done in ${t()}`)
   return {
     skipped: false,
-    publishableKey: setup.publishableKey,
+    publishableKey,
     regionId: setup.regionId,
     counts: { products: products.length, ...counts, profiles },
     segments,

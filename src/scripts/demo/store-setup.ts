@@ -1,4 +1,4 @@
-// Region, taxes, sales channel + publishable key, warehouse, shipping, admin user: everything a
+// Region, taxes, sales channel, warehouse, shipping, publishable key, admin user: everything a
 // storefront needs to check out for real. Each piece uses Medusa's own core-flows workflows.
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
@@ -22,7 +22,6 @@ export const DEMO_KEY_TITLE = "Demo storefront"
 export type StoreSetup = {
   regionId: string
   salesChannelId: string
-  publishableKey: string
   stockLocationId: string
   shippingProfileId: string
   shippingOptionId: string
@@ -121,20 +120,25 @@ export async function setupStore(container: MedusaContainer): Promise<StoreSetup
   })
   await linkSalesChannelsToStockLocationWorkflow(container).run({ input: { id: location.id, add: [channel.id] } })
 
-  const { result: keys } = await createApiKeysWorkflow(container).run({
-    input: { api_keys: [{ title: DEMO_KEY_TITLE, type: "publishable", created_by: "" }] },
-  })
-  await linkSalesChannelsToApiKeyWorkflow(container).run({ input: { id: keys[0].id, add: [channel.id] } })
-
   return {
     regionId: region.id,
     salesChannelId: channel.id,
-    publishableKey: keys[0].token,
     stockLocationId: location.id,
     shippingProfileId: profile.id,
     shippingOptionId: options.find((o) => o.name === "Standard Shipping")!.id,
     shippingPrice,
   }
+}
+
+/**
+ * The storefront's publishable key, in the default sales channel. Made last: its presence marks a complete seed.
+ */
+export async function createPublishableKey(container: MedusaContainer, salesChannelId: string) {
+  const { result: keys } = await createApiKeysWorkflow(container).run({
+    input: { api_keys: [{ title: DEMO_KEY_TITLE, type: "publishable", created_by: "" }] },
+  })
+  await linkSalesChannelsToApiKeyWorkflow(container).run({ input: { id: keys[0].id, add: [salesChannelId] } })
+  return keys[0].token
 }
 
 /** An admin who can log in to /app, made the way `medusa user` makes one. No-op if the email exists. */
