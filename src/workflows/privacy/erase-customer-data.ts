@@ -1,5 +1,6 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { acquireLockStep, releaseLockStep } from "@medusajs/medusa/core-flows"
+import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
+import { SEGMENT_EXITED } from "../pipeline/steps/membership-events"
 import { unlinkManagedGroupsStep } from "./steps/unlink-managed-groups"
 import { eraseCustomerDataStep } from "./steps/erase-customer-data"
 import type { AuditEntry } from "./steps/record-audit"
@@ -33,9 +34,15 @@ export const eraseCustomerDataWorkflow = createWorkflow(
         now,
       }))
     )
+    emitEventStep({ eventName: SEGMENT_EXITED, data: transform({ erased }, ({ erased }) => erased.exited) }).config({
+      name: "personalization-erase-emit-exited",
+    })
     releaseLockStep({ key: lockKey })
     return new WorkflowResponse(
-      transform({ erased, unlinked }, ({ erased, unlinked }) => ({ ...erased, groups_unlinked: unlinked.length }))
+      transform({ erased, unlinked }, ({ erased, unlinked }) => {
+        const { exited, ...counts } = erased
+        return { ...counts, segments_exited: exited.length, groups_unlinked: unlinked.length }
+      })
     )
   }
 )

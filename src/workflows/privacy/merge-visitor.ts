@@ -23,7 +23,12 @@ export type MergeVisitorWorkflowInput = {
  */
 export const mergeVisitorWorkflow = createWorkflow("personalization-merge-visitor", (input: MergeVisitorWorkflowInput) => {
   const now = transform({ input }, ({ input }) => (input.now ? new Date(input.now) : new Date()))
+  // The customer's pipeline lock (held for the nested refresh, whose own lock step Medusa skips in a
+  // sub-workflow), then the visitor id's. Always in this order; one key per step (a multi-key acquire that
+  // fails half-way would leave the first key held).
+  const customerKey = transform({ input }, ({ input }) => `personalization:profile:${input.customer_id}`)
   const lockKey = transform({ input }, ({ input }) => `personalization:visitor:${input.visitor_id}`)
+  acquireLockStep({ key: customerKey, timeout: 30, ttl: 120 }).config({ name: "personalization-merge-lock-customer" })
   acquireLockStep({ key: lockKey, timeout: 30, ttl: 120 })
   const customerProfile = ensureProfileStep(transform({ input }, ({ input }) => ({ ref: { customer_id: input.customer_id } })))
   const merged = mergeVisitorStep(
@@ -48,5 +53,6 @@ export const mergeVisitorWorkflow = createWorkflow("personalization-merge-visito
     }))
   ).config({ name: "personalization-merge-purge-dropped" })
   releaseLockStep({ key: lockKey })
+  releaseLockStep({ key: customerKey }).config({ name: "personalization-merge-unlock-customer" })
   return new WorkflowResponse(merged)
 })

@@ -1,4 +1,5 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { acquireLockStep, releaseLockStep } from "@medusajs/medusa/core-flows"
 import { ensureProfileStep } from "./steps/ensure-profile"
 import { recordConsentStep, type ConsentDecision } from "./steps/record-consent"
 import { markBehaviourDeletedStep, purgeMarkedBehaviourStep } from "./steps/purge-behaviour"
@@ -25,6 +26,12 @@ export const recordConsentWorkflow = createWorkflow(
   (input: RecordConsentWorkflowInput) => {
     const now = transform({ input }, ({ input }) => (input.now ? new Date(input.now) : new Date()))
     const profile = ensureProfileStep(transform({ input }, ({ input }) => ({ ref: input.subject })))
+    // The pipeline's own lock for this subject. Nested workflows skip their lock steps (Medusa runs
+    // acquireLockStep only in the top-level workflow), so the parent must hold it for them.
+    const lockKey = transform({ profile }, ({ profile }) =>
+      profile.customer_id ? `personalization:profile:${profile.customer_id}` : `personalization:profile-id:${profile.profile_id}`
+    )
+    acquireLockStep({ key: lockKey, timeout: 30, ttl: 120 })
     recordConsentStep(
       transform({ input, profile, now }, ({ input, profile, now }) => ({
         profile_id: profile.profile_id,
@@ -54,6 +61,7 @@ export const recordConsentWorkflow = createWorkflow(
     })
 
     const purged = purgeMarkedBehaviourStep(transform({ marked }, ({ marked }) => ({ marked: marked ?? null })))
+    releaseLockStep({ key: lockKey })
     return new WorkflowResponse(
       transform({ profile, purged }, ({ profile, purged }) => ({ profile_id: profile.profile_id, purged }))
     )

@@ -18,6 +18,8 @@ export type EraseResult = {
   memberships: number
   consent_records: number
   audit_rows: number
+  /** Open memberships the erasure ended, for personalization.segment.exited events. */
+  exited: { segment_id: string; segment_handle: string; customer_id: string; profile_id: string; reason: string }[]
 }
 
 /**
@@ -42,10 +44,19 @@ export const eraseCustomerDataStep = createStep(
       const ids = profiles.map((p) => p.id)
       const mainId = profiles.find((p) => p.customer_id === input.customer_id)?.id ?? null
       const events = await run(`DELETE FROM personalization_behavior_event WHERE profile_id = ANY($1::text[]) RETURNING id`, [ids])
-      const memberships = await run<{ segment_id: string }>(
-        `DELETE FROM personalization_segment_membership WHERE profile_id = ANY($1::text[]) OR customer_id = $2 RETURNING segment_id`,
+      const memberships = await run<{ segment_id: string; profile_id: string; open: boolean }>(
+        `DELETE FROM personalization_segment_membership
+          WHERE profile_id = ANY($1::text[]) OR customer_id = $2
+          RETURNING segment_id, profile_id, (exited_at IS NULL AND deleted_at IS NULL) AS open`,
         [ids, input.customer_id]
       )
+      const openSegments = memberships.filter((m) => m.open)
+      const handles = openSegments.length
+        ? await run<{ id: string; handle: string }>(`SELECT id, handle FROM personalization_segment WHERE id = ANY($1::text[])`, [
+            openSegments.map((m) => m.segment_id),
+          ])
+        : []
+      const handleOf = new Map(handles.map((h) => [h.id, h.handle]))
       const consent = await run(
         `DELETE FROM personalization_consent_record WHERE customer_id = $1 OR profile_id = ANY($2::text[]) RETURNING id`,
         [input.customer_id, ids]
@@ -80,6 +91,13 @@ export const eraseCustomerDataStep = createStep(
         memberships: memberships.length,
         consent_records: consent.length,
         audit_rows: audit.length,
+        exited: openSegments.map((m) => ({
+          segment_id: m.segment_id,
+          segment_handle: handleOf.get(m.segment_id) ?? m.segment_id,
+          customer_id: input.customer_id,
+          profile_id: m.profile_id,
+          reason: "personal data erased",
+        })),
       }
       if (input.audit) {
         await run(
@@ -93,7 +111,7 @@ export const eraseCustomerDataStep = createStep(
             input.audit.target_type,
             input.audit.target_id,
             at,
-            JSON.stringify({ ...(input.audit.details ?? {}), erased: out }),
+            JSON.stringify({ ...(input.audit.details ?? {}), erased: { ...out, exited: out.exited.length } }),
           ]
         )
       }
