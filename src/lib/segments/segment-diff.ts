@@ -16,7 +16,7 @@ export type RefreshSegment = {
 
 export type Entering = { profile_id: string; customer_id: string | null; reason: string }
 export type Exiting = { membership_id: string; profile_id: string; customer_id: string | null; reason: string }
-export type SegmentDiff = { enter: Entering[]; exit: Exiting[]; target: number }
+export type SegmentDiff = { enter: Entering[]; exit: Exiting[] }
 
 /**
  * `matched` = profiles the rule selects (compileSegmentQuery, values as parameters); `target` = matched and, when
@@ -39,19 +39,20 @@ export async function diffSegment(
       [segment.id]
     )
     const reason = `batch refresh: segment is ${segment.status}`
-    return { enter: [], exit: rows.map((r) => ({ membership_id: r.id, profile_id: r.profile_id, customer_id: r.customer_id, reason })), target: 0 }
+    return { enter: [], exit: rows.map((r) => ({ membership_id: r.id, profile_id: r.profile_id, customer_id: r.customer_id, reason })) }
   }
 
   const compiled = compileSegmentQuery(segment.rule, now, opts.catalog)
   const n = compiled.values.length
   const seg = `$${n + 1}::text`
   const purpose = `$${n + 2}::text`
+  // Every $n must appear in the text (Postgres cannot type an unused parameter), so the purpose goes in only when used.
   const consent = opts.requireConsent ? `COALESCE((p.consent -> ${purpose} ->> 'status') = 'granted', false)` : "true"
   const ctes = `WITH matched AS (${compiled.text}),
        target AS (SELECT p.id, p.customer_id FROM personalization_customer_profile p JOIN matched ON matched.id = p.id
                    WHERE ${consent}),
        open AS (${open.replace("$SEG", seg)})`
-  const values = [...compiled.values, segment.id, segment.purpose]
+  const values = [...compiled.values, segment.id, ...(opts.requireConsent ? [segment.purpose] : [])]
 
   const rows = await sql<{ kind: "enter" | "exit"; membership_id: string | null; profile_id: string; customer_id: string | null; matched: boolean }>(
     container,
@@ -63,7 +64,6 @@ export async function diffSegment(
        FROM open o WHERE NOT EXISTS (SELECT 1 FROM target t WHERE t.id = o.profile_id)`,
     values
   )
-  const counted = await sql<{ c: string }>(container, `${ctes} SELECT count(*)::text AS c FROM target`, values)
 
   const enterReason = `batch refresh: ${segment.rule_text}`
   const noLonger = `batch refresh: no longer matches ${segment.rule_text}`
@@ -80,6 +80,5 @@ export async function diffSegment(
         customer_id: r.customer_id,
         reason: r.matched ? noConsent : noLonger,
       })),
-    target: Number(counted[0]?.c ?? 0),
   }
 }
