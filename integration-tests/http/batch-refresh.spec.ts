@@ -158,6 +158,8 @@ medusaIntegrationTestRunner({
         const t = Date.now()
         const again = await backfillProfiles(container, { batchSize: 25 })
         timings.backfill_60_customers_in_3_batches_ms = Date.now() - t
+        timings.backfill_facts_ms = again.facts_ms
+        timings.backfill_write_ms = again.write_ms
         expect(again).toMatchObject({ customers: 60, upserted: 60, batches: 3 })
         const profiles = await personalization().listCustomerProfiles({}, { take: null, order: { customer_id: "ASC" } })
         expect(profiles).toHaveLength(60)
