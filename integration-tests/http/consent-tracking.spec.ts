@@ -5,6 +5,8 @@ import { ApiKeyType, Modules } from "@medusajs/framework/utils"
 import { adminHeaders, customerHeaders, publishableKey } from "../helpers/auth"
 import { count, productViews, visitorId } from "../helpers/privacy"
 import { sql } from "../../src/lib/db/raw-sql"
+import { seedDemoStore } from "../../src/scripts/demo/seed"
+import { registerShopper, waitFor } from "../helpers/storefront"
 
 jest.setTimeout(240_000)
 
@@ -290,6 +292,35 @@ medusaIntegrationTestRunner({
         await new Promise((r) => setTimeout(r, 100))
       }
       expect(moved).toBe(2)
+    })
+
+    it("Medusa's own cart transfer with x-visitor-id merges the visitor after the transfer succeeds", async () => {
+      const container = getContainer()
+      const seeded = await seedDemoStore(container, { customers: 1, products: 2, admin: false, segments: false, log: () => {} })
+      const spk = seeded.publishableKey
+      const vid = visitorId("xfer")
+      const v = { "x-publishable-api-key": spk, "x-visitor-id": vid }
+      await post(CONSENT, { purposes: { personalization: "granted" } }, v)
+      await post(EVENTS, { events: productViews(2, "rugs") }, v)
+      const { data } = await api.post("/store/carts", { region_id: seeded.regionId }, { headers: v })
+      const shopper = await registerShopper(api, spk, "transfer@example.com")
+      const transferred = await api.post(`/store/carts/${data.cart.id}/customer`, {}, { headers: { ...shopper.headers, "x-visitor-id": vid }, ...ok })
+      expect(transferred.status).toBe(200)
+      expect(transferred.data.cart.customer_id).toBe(shopper.customerId)
+      await waitFor(
+        async () =>
+          (await count(
+            container,
+            "personalization_behavior_event e JOIN personalization_customer_profile p ON p.id = e.profile_id",
+            "p.customer_id = $1",
+            [shopper.customerId]
+          )) === 2,
+        "events moved to the customer"
+      )
+      // A malformed header never disturbs the transfer.
+      const other = await api.post("/store/carts", { region_id: seeded.regionId }, { headers: { "x-publishable-api-key": spk } })
+      const again = await api.post(`/store/carts/${other.data.cart.id}/customer`, {}, { headers: { ...shopper.headers, "x-visitor-id": "bad id!" }, ...ok })
+      expect(again.status).toBe(200)
     })
 
     it("server-to-server events: admin token or secret API key, customer or visitor, same rules", async () => {

@@ -11,6 +11,7 @@ import { authenticate, type MiddlewareRoute } from "@medusajs/framework/http"
 import { jsonBody } from "./utils/json-body"
 import { AdminTrackEvents, EmptyQuery, StoreSetConsent, StoreTrackEvents } from "./store/personalization/validators"
 import { AdminListAudit } from "./admin/personalization/audit/validators"
+import { mergeVisitorOnCartTransfer } from "./store/personalization/merge-on-transfer"
 
 const ADMIN_BODY_LIMIT = 64 * 1024
 // Let the JSON parser accept more than we allow, so an oversized body gets our 400 naming `body`, not a bare 413.
@@ -82,5 +83,7 @@ function privacyRoutes(): MiddlewareRoute[] {
     { matcher: "/admin/personalization/customers/:id/consent", methods: ["GET"], middlewares: [validateQuery(EmptyQuery)] },
     { matcher: "/admin/personalization/customers/:id/profile", methods: ["GET", "DELETE"],
       middlewares: [validateQuery(EmptyQuery)] },
+    // Identity stitching on Medusa's own cart transfer, when the storefront sends x-visitor-id with it.
+    { matcher: "/store/carts/:id/customer", methods: ["POST"], middlewares: [mergeVisitorOnCartTransfer] },
   ]
 }
