@@ -24,7 +24,7 @@ medusaIntegrationTestRunner({
     const personalization = () => getContainer().resolve<PersonalizationModuleService>("personalization")
 
     beforeAll(async () => {
-      const seeded = await seedDemoStore(getContainer(), { customers: 2, products: 4, admin: false, segments: false, log: () => {} })
+      const seeded = await seedDemoStore(getContainer(), { customers: 0, products: 4, admin: false, segments: false, log: () => {} })
       publishableKey = seeded.publishableKey
       regionId = seeded.regionId!
       admin = (await adminHeaders(getContainer())).headers
