@@ -13,6 +13,7 @@ import { refreshSegmentWorkflow } from "../../src/workflows/segments/refresh-seg
 import { runScheduledRefresh } from "../../src/lib/segments/scheduled-refresh"
 import { backfillProfiles } from "../../src/lib/pipeline/backfill-profiles"
 import { sql } from "../../src/lib/db/raw-sql"
+import { diffSegment } from "../../src/lib/segments/segment-diff"
 import { refreshCustomerProfileWorkflow } from "../../src/workflows/pipeline"
 
 jest.setTimeout(300_000)
@@ -419,6 +420,19 @@ medusaIntegrationTestRunner({
         expect(emptied.data.segment.member_count).toBe(0)
         expect(emptied.data.segment.refresh_state).toMatchObject({ status: "done", total: expected, done: expected, exited: expected })
         expect(await groupCustomers(created.data.segment.customer_group_id)).toEqual(new Set())
+      })
+
+      it("without the consent gate (consent.required = false) the diff selects by the rule alone", async () => {
+        const guests = await segmentByHandle("guests")
+        const profiles = await personalization().listCustomerProfiles({ has_account: false }, { take: null })
+        const unconsented = profiles.filter((p) => (p.consent as any)?.personalization?.status !== "granted").map((p) => p.id)
+        expect(unconsented.length).toBeGreaterThan(0)
+        const catalog = personalization().getCatalog()
+        const diff = await diffSegment(getContainer(), { ...(guests as any), rule: guests.rule }, new Date(), { catalog, requireConsent: false })
+        expect(new Set(diff.enter.map((e) => e.profile_id))).toEqual(new Set(unconsented))
+        expect(diff.exit).toEqual([])
+        const gated = await diffSegment(getContainer(), { ...(guests as any), rule: guests.rule }, new Date(), { catalog, requireConsent: true })
+        expect(gated).toEqual({ enter: [], exit: [] })
       })
 
       it("POST refresh: 404 for an unknown segment, 400 naming an unknown body field", async () => {
