@@ -83,6 +83,8 @@ function compileNode(rule: Rule, ctx: Ctx): string {
       return (
         `EXISTS (SELECT 1 FROM ${MEMBERSHIP_TABLE} m JOIN ${SEGMENT_TABLE} s ON s.id = m.segment_id` +
         ` WHERE m.profile_id = p.id AND m.exited_at IS NULL AND m.deleted_at IS NULL AND s.deleted_at IS NULL` +
+        // Only active segments have members (as the pipeline's subject loader counts them).
+        ` AND s.status = 'active'` +
         ` AND s.handle = ${ctx.params.add(rule.handle, "text")})`
       )
     case "consent":

@@ -1,5 +1,6 @@
 import { z } from "@medusajs/framework/zod"
 import { defaultCatalog, extendCatalog, type TraitCatalog } from "../../core/rules"
+import { parseCron } from "../../core/schedule/cron"
 
 // Plugin options, validated when the module loads so a typo fails the boot with the field named.
 const TRAIT_TYPES = ["number", "money", "string", "string_list", "date", "boolean", "enum"] as const
@@ -16,7 +17,11 @@ export const PluginOptionsSchema = z
       .default({ required: true, purposes: ["personalization", "analytics", "marketing"] }),
     retentionDays: z.number().int().min(1).max(3650).default(180),
     abandonmentMinutes: z.number().int().min(1).max(60 * 24 * 30).default(60),
-    refreshCron: z.string().min(1).default("0 * * * *"),
+    refreshCron: z
+      .string()
+      .min(1)
+      .refine((v) => isValidCron(v), "must be a five-field cron expression (UTC), e.g. \"0 * * * *\"")
+      .default("0 * * * *"),
     recommendations: z
       .object({
         neighbors: z.number().int().min(1).max(200).default(20),
@@ -44,6 +49,15 @@ export const PluginOptionsSchema = z
       .default({}),
   })
   .strict()
+
+function isValidCron(expression: string): boolean {
+  try {
+    parseCron(expression)
+    return true
+  } catch {
+    return false
+  }
+}
 
 const MEDUSA_INJECTED_KEYS = new Set(["database"])
 

@@ -17,6 +17,8 @@ describe("plugin options", () => {
   it("names the bad field", () => {
     expect(() => parsePluginOptions({ retentionDays: -1 })).toThrow(/retentionDays/)
     expect(() => parsePluginOptions({ consent: { required: "yes" } })).toThrow(/consent\.required/)
+    expect(() => parsePluginOptions({ refreshCron: "every hour" })).toThrow(/refreshCron/)
+    expect(() => parsePluginOptions({ refreshCron: "*/15 * * * *" })).not.toThrow()
     expect(() => parsePluginOptions({ retentionDay: 30 })).toThrow(/retentionDay/) // a typo is not silently ignored
     expect(() => parsePluginOptions({ redisUrl: undefined, database: { clientUrl: "postgres://x" } })).not.toThrow()
   })
