@@ -1,6 +1,7 @@
 // Retention: behaviour events older than `retentionDays`, and visitor profiles inactive that long, go.
 import { sql } from "../db/raw-sql"
 import { inTransaction } from "../db/transaction"
+import { recountMembersWith } from "../segments/recount-members"
 
 type Resolver = { resolve<T = unknown>(key: string): T }
 
@@ -65,16 +66,7 @@ export async function purgeExpired(container: Resolver, now: Date, retentionDays
       )
       await run(`DELETE FROM personalization_customer_profile WHERE id = ANY($1::text[])`, [ids])
       const segmentIds = [...new Set(memberships.map((m) => m.segment_id))]
-      if (segmentIds.length) {
-        await run(
-          `UPDATE personalization_segment s
-              SET member_count = (SELECT count(*) FROM personalization_segment_membership m
-                                   WHERE m.segment_id = s.id AND m.exited_at IS NULL AND m.deleted_at IS NULL),
-                  updated_at = now()
-            WHERE s.id = ANY($1::text[])`,
-          [segmentIds]
-        )
-      }
+      await recountMembersWith(run, segmentIds)
       figures.visitor_profiles += ids.length
       figures.visitor_events += events.length
       figures.visitor_memberships += memberships.length

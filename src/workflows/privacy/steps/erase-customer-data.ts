@@ -2,6 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { generateEntityId } from "@medusajs/framework/utils"
 import { inTransaction } from "../../../lib/db/transaction"
 import type { AuditEntry } from "./record-audit"
+import { recountMembersWith } from "../../../lib/segments/recount-members"
 
 export type EraseInput = {
   customer_id: string
@@ -75,16 +76,7 @@ export const eraseCustomerDataStep = createStep(
         [mainId ?? `erased_${input.customer_id}`, input.customer_id, input.source, at, JSON.stringify(withdrawals)]
       )
       const segmentIds = [...new Set(memberships.map((m) => m.segment_id))]
-      if (segmentIds.length) {
-        await run(
-          `UPDATE personalization_segment s
-              SET member_count = (SELECT count(*) FROM personalization_segment_membership m
-                                   WHERE m.segment_id = s.id AND m.exited_at IS NULL AND m.deleted_at IS NULL),
-                  updated_at = now()
-            WHERE s.id = ANY($1::text[])`,
-          [segmentIds]
-        )
-      }
+      await recountMembersWith(run, segmentIds)
       const out: EraseResult = {
         profiles: ids.length,
         events: events.length,

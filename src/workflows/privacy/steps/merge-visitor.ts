@@ -4,6 +4,7 @@ import { inTransaction, type Run } from "../../../lib/db/transaction"
 import { conflict } from "../../../lib/errors"
 import { VISITOR_HEADER } from "../../../lib/privacy/subject"
 import type { AuditActor } from "../../../lib/privacy/audit"
+import { recountMembersWith } from "../../../lib/segments/recount-members"
 
 type ConsentMap = Record<string, { status: string; recorded_at: string }>
 
@@ -51,18 +52,6 @@ export function mergeConsent(customer: ConsentMap, visitor: ConsentMap): Consent
     if (!c || new Date(v.recorded_at).getTime() > new Date(c.recorded_at).getTime()) out[purpose] = v
   }
   return out
-}
-
-async function recount(run: Run, segmentIds: string[]) {
-  if (!segmentIds.length) return
-  await run(
-    `UPDATE personalization_segment s
-        SET member_count = (SELECT count(*) FROM personalization_segment_membership m
-                             WHERE m.segment_id = s.id AND m.exited_at IS NULL AND m.deleted_at IS NULL),
-            updated_at = now()
-      WHERE s.id = ANY($1::text[])`,
-    [segmentIds]
-  )
 }
 
 /**
@@ -143,7 +132,7 @@ export const mergeVisitorStep = createStep(
         [v.id, c.id]
       )
       const segmentIds = [...new Set(reassigned.map((m) => m.segment_id))]
-      await recount(run, segmentIds)
+      await recountMembersWith(run, segmentIds)
       const auditId = generateEntityId(undefined, "paud")
       const result: MergeResult = {
         merged: true,
@@ -196,7 +185,7 @@ export const mergeVisitorStep = createStep(
         [undo.visitor.id, JSON.stringify(undo.visitor.consent), JSON.stringify(undo.visitor.traits), undo.visitor.next_change_at]
       )
       await run(`DELETE FROM personalization_audit_log WHERE id = $1`, [undo.audit_id])
-      await recount(run, undo.segment_ids)
+      await recountMembersWith(run, undo.segment_ids)
     })
   }
 )

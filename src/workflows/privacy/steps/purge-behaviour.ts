@@ -4,22 +4,10 @@ import type { ICustomerModuleService } from "@medusajs/framework/types"
 import { inTransaction } from "../../../lib/db/transaction"
 import { sql } from "../../../lib/db/raw-sql"
 import { behaviouralSegments } from "../../../lib/privacy/behavioural-segments"
+import { recountMembersWith } from "../../../lib/segments/recount-members"
 
 type Pair = { customer_id: string; customer_group_id: string }
 export type MarkedBehaviour = { event_ids: string[]; membership_ids: string[]; segment_ids: string[]; unlinked: Pair[] }
-
-async function recount(container: { resolve<T = unknown>(k: string): T }, segmentIds: string[]) {
-  if (!segmentIds.length) return
-  await sql(
-    container,
-    `UPDATE personalization_segment s
-        SET member_count = (SELECT count(*) FROM personalization_segment_membership m
-                             WHERE m.segment_id = s.id AND m.exited_at IS NULL AND m.deleted_at IS NULL),
-            updated_at = now()
-      WHERE s.id = ANY($1::text[])`,
-    [segmentIds]
-  )
-}
 
 /**
  * Withdrawal of `personalization`: marks the subject's behaviour events and its memberships (open and past)
@@ -68,7 +56,7 @@ export const markBehaviourDeletedStep = createStep(
         result.unlinked = unlinkCandidates.filter((p) => linked.has(p.customer_group_id))
         if (result.unlinked.length) await customers.removeCustomerFromGroup(result.unlinked)
       }
-      await recount(container, result.segment_ids)
+      await recountMembersWith((text, values) => sql(container, text, values), result.segment_ids)
     } catch (e) {
       await unmark(container, result)
       throw e
@@ -90,7 +78,7 @@ async function unmark(container: { resolve<T = unknown>(k: string): T }, marked:
     const customers: ICustomerModuleService = container.resolve(Modules.CUSTOMER)
     await customers.addCustomerToGroup(marked.unlinked)
   }
-  await recount(container, marked.segment_ids)
+  await recountMembersWith((text, values) => sql(container, text, values), marked.segment_ids)
 }
 
 /** The last step of a withdrawal: deletes the marked rows for good (nothing after it can fail, so no undo). */
