@@ -13,7 +13,7 @@ const NOW = new Date("2026-03-15T10:20:30.000Z")
 
 /** Every quoted literal the compiler itself may write: catalogue keys and fixed SQL constants. */
 const FIXED_LITERALS = new Set([
-  "string", "number", "boolean", "array", "granted", "status", "{}", "UTC", "1 millisecond", "0",
+  "string", "number", "boolean", "array", "granted", "status", "active", "{}", "UTC", "1 millisecond", "0",
   "^-?[0-9]+(\\.[0-9]+)?$",
   "^([1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(?:T([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])(?:\\.([0-9]{1,3}))?)?Z)?$",
   ...[...testCatalog.values()].flatMap((d) => ("jsonb" in d.source ? [d.source.jsonb] : [])),
