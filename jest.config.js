@@ -9,24 +9,17 @@ const base = {
   moduleFileExtensions: ["js", "ts", "json"],
   modulePathIgnorePatterns: ["dist/", "<rootDir>/.medusa/"],
   setupFiles: ["./integration-tests/setup.js"],
+  // Starts an embedded Postgres when DB_HOST / DATABASE_URL are unset (the SQL equivalence tests need one too).
+  globalSetup: "./integration-tests/global-setup.mjs",
+  globalTeardown: "./integration-tests/global-teardown.mjs",
 }
 
 const type = process.env.TEST_TYPE
 if (type === "unit") {
   // Pure tests of src/core; a few (SQL equivalence) need Postgres, hence the global setup.
-  module.exports = {
-    ...base,
-    testMatch: ["**/src/**/__tests__/**/*.spec.[jt]s"],
-    globalSetup: "./integration-tests/global-setup.mjs",
-    globalTeardown: "./integration-tests/global-teardown.mjs",
-  }
+  module.exports = { ...base, testMatch: ["**/src/**/__tests__/**/*.spec.[jt]s"] }
 } else if (type === "integration") {
-  module.exports = {
-    ...base,
-    testMatch: ["**/integration-tests/http/**/*.spec.[jt]s"],
-    globalSetup: "./integration-tests/global-setup.mjs",
-    globalTeardown: "./integration-tests/global-teardown.mjs",
-  }
+  module.exports = { ...base, testMatch: ["**/integration-tests/http/**/*.spec.[jt]s"] }
 } else {
   module.exports = { ...base, testMatch: ["**/src/**/__tests__/**/*.spec.[jt]s"] }
 }
