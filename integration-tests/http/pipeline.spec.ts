@@ -120,8 +120,13 @@ medusaIntegrationTestRunner({
       expect(await openMemberships(segment.id, shopper.customerId)).toHaveLength(0)
 
       await placeOrder(api, shopper)
-      await waitFor(async () => (await openMemberships(segment.id, shopper.customerId)).length === 1, "membership")
-      expect(await inGroup(shopper.customerId, segment.customer_group_id)).toBe(true)
+      // the workflow writes the membership, then the group link: wait for the whole run
+      await waitFor(
+        async () =>
+          (await openMemberships(segment.id, shopper.customerId)).length === 1 &&
+          (await inGroup(shopper.customerId, segment.customer_group_id)),
+        "membership and group link"
+      )
       const [profile] = await personalization().listCustomerProfiles({ customer_id: shopper.customerId })
       expect(profile.orders_count).toBe(3)
       await waitFor(async () => entered.some((e) => e.customer_id === shopper.customerId && e.segment_id === segment.id), "entered event")
@@ -189,7 +194,11 @@ medusaIntegrationTestRunner({
       expect(await personalization().listSegmentMemberships({ customer_id: customer.id })).toHaveLength(rowsBefore.length)
 
       await cancelOrderWorkflow(container).run({ input: { order_id: orders[0].id } })
-      await waitFor(async () => (await openMemberships(segment.id, customer.id)).length === 0, "exit after cancel")
+      await waitFor(
+        async () =>
+          (await openMemberships(segment.id, customer.id)).length === 0 && !(await inGroup(customer.id, segment.customer_group_id)),
+        "exit and group unlink after cancel"
+      )
       const [after] = await personalization().listCustomerProfiles({ customer_id: customer.id })
       expect(after.orders_count).toBe(2)
       expect(await inGroup(customer.id, segment.customer_group_id)).toBe(false)
