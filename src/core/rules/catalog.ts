@@ -43,6 +43,16 @@ const list = (name: string, label: string, description: string): TraitDef => ({
   source: { jsonb: name },
 })
 
+// Session context the storefront sends with tracked events (stored in p.traits).
+const session = (name: string, type: TraitType, label: string, description: string, values?: string[]): TraitDef => ({
+  name,
+  type,
+  label,
+  description,
+  source: { jsonb: name },
+  ...(values ? { values } : {}),
+})
+
 const DEFAULT_TRAITS: TraitDef[] = [
   col("orders_count", "number", "integer", "Orders", "Number of orders placed"),
   col("total_spent", "money", "numeric", "Total spent", "Sum of order totals (store currency)"),
@@ -66,6 +76,8 @@ const DEFAULT_TRAITS: TraitDef[] = [
   list("products_bought", "Products bought", "Ids of products ever bought"),
   list("group_ids", "Customer groups", "Ids of the customer's Medusa customer groups"),
   list("tags", "Tags", "Free-form tags"),
+  session("device_type", "enum", "Device", "Device of the latest tracked visit", ["desktop", "mobile", "tablet", "other"]),
+  session("geo_country", "string", "Visit country", "Country the storefront reported for the latest visit (ISO-2)"),
 ]
 
 export const defaultCatalog: TraitCatalog = new Map(DEFAULT_TRAITS.map((t) => [t.name, t]))
