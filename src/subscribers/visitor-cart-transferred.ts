@@ -1,9 +1,7 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { PERSONALIZATION_MODULE } from "../modules/personalization"
-import type PersonalizationModuleService from "../modules/personalization/service"
 import { CART_VISITOR_KEY, VISITOR_ID_RE } from "../lib/privacy/subject"
-import { mergeVisitorWorkflow } from "../workflows/privacy/merge-visitor"
+import { mergeVisitorInto } from "../lib/privacy/merge-visitor"
 
 /**
  * A guest cart transferred to a customer (they signed in at checkout): merge the visitor the cart was made
@@ -19,15 +17,11 @@ export default async function visitorCartTransferred({ event, container }: Subsc
     const customerId = event.data.customer_id ?? cart?.customer_id
     const visitorId = cart?.metadata?.[CART_VISITOR_KEY]
     if (!customerId || typeof visitorId !== "string" || !VISITOR_ID_RE.test(visitorId)) return
-    const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
-    await mergeVisitorWorkflow(container).run({
-      input: {
-        visitor_id: visitorId,
-        customer_id: customerId,
-        require_consent: service.getOptions().consent.required,
-        actor: { actor_type: "system", actor_id: null },
-        source: "cart.customer_transferred",
-      },
+    await mergeVisitorInto(container, {
+      visitor_id: visitorId,
+      customer_id: customerId,
+      actor: { actor_type: "system", actor_id: null },
+      source: "cart.customer_transferred",
     })
   } catch (e) {
     logger.warn(`personalization: could not merge the visitor of cart ${event.data.id}: ${(e as Error).message}`)

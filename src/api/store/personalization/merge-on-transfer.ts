@@ -1,10 +1,8 @@
 import type { NextFunction } from "express"
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
-import type PersonalizationModuleService from "../../../modules/personalization/service"
 import { customerIdOf, VISITOR_ID_RE, VISITOR_HEADER } from "../../../lib/privacy/subject"
-import { mergeVisitorWorkflow } from "../../../workflows/privacy/merge-visitor"
+import { mergeVisitorInto } from "../../../lib/privacy/merge-visitor"
 
 /**
  * On Medusa's own `POST /store/carts/:id/customer` (a guest cart handed to the signed-in customer): when the
@@ -19,18 +17,12 @@ export function mergeVisitorOnCartTransfer(req: MedusaRequest, res: MedusaRespon
     res.on("finish", () => {
       if (res.statusCode >= 300) return
       const container = req.scope
-      const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
-      mergeVisitorWorkflow(container)
-        .run({
-          input: {
-            visitor_id: visitorId,
-            customer_id: customerId,
-            require_consent: service.getOptions().consent.required,
-            actor: { actor_type: "customer", actor_id: customerId },
-            source: "cart transfer",
-          },
-        })
-        .catch((e: Error) =>
+      mergeVisitorInto(container, {
+        visitor_id: visitorId,
+        customer_id: customerId,
+        actor: { actor_type: "customer", actor_id: customerId },
+        source: "cart transfer",
+      }).catch((e: Error) =>
           container
             .resolve(ContainerRegistrationKeys.LOGGER)
             .warn(`personalization: could not merge visitor after the transfer of cart ${req.params.id}: ${e.message}`)

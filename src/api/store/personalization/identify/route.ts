@@ -1,9 +1,8 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { requireCustomer, visitorIdOf, VISITOR_HEADER } from "../../../../lib/privacy/subject"
 import { invalid } from "../../../../lib/errors"
-import { mergeVisitorWorkflow } from "../../../../workflows/privacy/merge-visitor"
+import { mergeVisitorInto } from "../../../../lib/privacy/merge-visitor"
 import { withConflicts } from "../../../utils/conflict"
-import { personalizationOf } from "../helpers"
 
 /**
  * Call after sign-in or registration with the customer token AND the visitor id the storefront used while
@@ -14,14 +13,11 @@ export const POST = withConflicts(async (req: MedusaRequest, res: MedusaResponse
   const customerId = requireCustomer(req)
   const visitorId = visitorIdOf(req)
   if (!visitorId) throw invalid(VISITOR_HEADER, "required: the visitor id to link to the signed-in customer")
-  const { result } = await mergeVisitorWorkflow(req.scope).run({
-    input: {
-      visitor_id: visitorId,
-      customer_id: customerId,
-      require_consent: personalizationOf(req).getOptions().consent.required,
-      actor: { actor_type: "customer", actor_id: customerId },
-      source: "identify",
-    },
+  const result = await mergeVisitorInto(req.scope, {
+    visitor_id: visitorId,
+    customer_id: customerId,
+    actor: { actor_type: "customer", actor_id: customerId },
+    source: "identify",
   })
   res.json({
     merged: result.merged,
