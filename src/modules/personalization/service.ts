@@ -6,6 +6,14 @@ import { CustomerProfile } from "./models/customer-profile"
 import { BehaviorEvent } from "./models/behavior-event"
 import { ConsentRecord } from "./models/consent-record"
 import { AuditLog } from "./models/audit-log"
+import { Placement } from "./models/placement"
+import { PlacementVariant } from "./models/placement-variant"
+import { ProductSimilarity } from "./models/product-similarity"
+import { SegmentSnapshot } from "./models/segment-snapshot"
+import { SegmentAlert } from "./models/segment-alert"
+import { Experiment } from "./models/experiment"
+import { Exposure } from "./models/exposure"
+import { ModelRun } from "./models/model-run"
 import { buildCatalog, parsePluginOptions, PluginOptions } from "./options"
 import type { TraitCatalog } from "../../core/rules"
 
@@ -16,6 +24,14 @@ class PersonalizationModuleService extends MedusaService({
   BehaviorEvent,
   ConsentRecord,
   AuditLog,
+  Placement,
+  PlacementVariant,
+  ProductSimilarity,
+  SegmentSnapshot,
+  SegmentAlert,
+  Experiment,
+  Exposure,
+  ModelRun,
 }) {
   protected readonly options_: PluginOptions
   protected readonly catalog_: TraitCatalog
