@@ -12,6 +12,7 @@ import { jsonBody } from "./utils/json-body"
 import { AdminTrackEvents, EmptyQuery, StoreSetConsent, StoreTrackEvents } from "./store/personalization/validators"
 import { AdminListAudit } from "./admin/personalization/audit/validators"
 import { mergeVisitorOnCartTransfer } from "./store/personalization/merge-on-transfer"
+import { AdminGetCatalog } from "./admin/personalization/catalog/validators"
 
 const ADMIN_BODY_LIMIT = 64 * 1024
 // Let the JSON parser accept more than we allow, so an oversized body gets our 400 naming `body`, not a bare 413.
@@ -59,6 +60,8 @@ export default defineMiddlewares({
     // Consent, tracking and privacy (issue #5). These routes parse their own JSON (bodyParser: false) so an
     // oversized or malformed body is a 400 naming `body`.
     ...privacyRoutes(),
+    // Admin dashboard (issue #7): the rule editor's catalogue, segments as code.
+    ...adminUiRoutes(),
   ],
 })
 
@@ -85,5 +88,11 @@ function privacyRoutes(): MiddlewareRoute[] {
       middlewares: [validateQuery(EmptyQuery)] },
     // Identity stitching on Medusa's own cart transfer, when the storefront sends x-visitor-id with it.
     { matcher: "/store/carts/:id/customer", methods: ["POST"], middlewares: [mergeVisitorOnCartTransfer] },
+  ]
+}
+
+function adminUiRoutes(): MiddlewareRoute[] {
+  return [
+    { matcher: "/admin/personalization/catalog", methods: ["GET"], middlewares: [validateQuery(AdminGetCatalog)] },
   ]
 }
