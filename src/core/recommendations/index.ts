@@ -1,0 +1,4 @@
+export * from "./similarity"
+export * from "./scoring"
+export * from "./metrics"
+export * from "./evaluate"
