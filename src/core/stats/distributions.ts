@@ -1,0 +1,19 @@
+import { jStat } from "jstat"
+
+/**
+ * Distribution functions from jstat (a maintained, tested implementation), wrapped so the rest of the
+ * stats core never deals with its loose typings. Upper tails are computed as 1 - cdf and clamped to [0, 1].
+ */
+const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x)
+
+export const normalCdf = (z: number): number => clamp01(jStat.normal.cdf(z, 0, 1))
+/** Two-sided p-value of a standard-normal statistic. */
+export const normalTwoSidedP = (z: number): number => clamp01(2 * (1 - normalCdf(Math.abs(z))))
+/** Quantile of the standard normal (e.g. 0.975 → 1.95996…). */
+export const normalQuantile = (p: number): number => jStat.normal.inv(p, 0, 1)
+
+export const studentTTwoSidedP = (t: number, df: number): number => clamp01(2 * (1 - jStat.studentt.cdf(Math.abs(t), df)))
+export const studentTQuantile = (p: number, df: number): number => jStat.studentt.inv(p, df)
+
+/** Upper tail P(X ≥ x) of a χ² distribution with `df` degrees of freedom. */
+export const chiSquareSf = (x: number, df: number): number => clamp01(1 - jStat.chisquare.cdf(x, df))
