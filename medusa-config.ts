@@ -11,6 +11,8 @@ const db = process.env.DATABASE_URL
 const pluginOptions = {
   redisUrl,
   abandonmentMinutes: process.env.MP_ABANDONMENT_MINUTES ? Number(process.env.MP_ABANDONMENT_MINUTES) : undefined,
+  // Rate limits as JSON (tests set small ones): {"subject":{"perSecond":2,"burst":3},"ip":{...}}
+  rateLimit: process.env.MP_RATE_LIMIT ? JSON.parse(process.env.MP_RATE_LIMIT) : undefined,
 }
 
 const redisModules = redisUrl

@@ -13,6 +13,7 @@ import { AdminTrackEvents, EmptyQuery, StoreSetConsent, StoreTrackEvents } from 
 import { AdminListAudit } from "./admin/personalization/audit/validators"
 import { mergeVisitorOnCartTransfer } from "./store/personalization/merge-on-transfer"
 import { AdminGetCatalog } from "./admin/personalization/catalog/validators"
+import { rateLimit } from "../lib/rate-limit"
 
 const ADMIN_BODY_LIMIT = 64 * 1024
 // Let the JSON parser accept more than we allow, so an oversized body gets our 400 naming `body`, not a bare 413.
@@ -70,8 +71,9 @@ function privacyRoutes(): MiddlewareRoute[] {
   const SMALL_BODY_LIMIT = 16 * 1024
   const customerOnly = authenticate("customer", ["session", "bearer"])
   return [
+    // Abuse limits (issue #10): rateLimit() answers 429 + Retry-After before the body is read.
     { matcher: "/store/personalization/events", methods: ["POST"], bodyParser: false,
-      middlewares: [jsonBody(EVENTS_BODY_LIMIT), validateBody(StoreTrackEvents)] },
+      middlewares: [rateLimit("events"), jsonBody(EVENTS_BODY_LIMIT), validateBody(StoreTrackEvents)] },
     { matcher: "/store/personalization/consent", methods: ["GET"], middlewares: [validateQuery(EmptyQuery)] },
     { matcher: "/store/personalization/consent", methods: ["POST"], bodyParser: false,
       middlewares: [jsonBody(SMALL_BODY_LIMIT), validateBody(StoreSetConsent)] },

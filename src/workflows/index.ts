@@ -1,3 +1,6 @@
 export * from "./segments"
 export * from "./pipeline"
 export * from "./privacy"
+export * from "./consistency"
+export * from "./placements"
+export * from "./segments/gate-to-segment"

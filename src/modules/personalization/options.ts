@@ -22,14 +22,48 @@ export const PluginOptionsSchema = z
       .min(1)
       .refine((v) => isValidCron(v), "must be a five-field cron expression (UTC), e.g. \"0 * * * *\"")
       .default("0 * * * *"),
+    // Item-item similarity (#6): `neighbors` = top-K kept per product; `minSupport` = baskets a pair needs;
+    // co-views / co-carts of consenting profiles count `viewWeight` / `cartWeight` of an order; rebuilt on `buildCron` (UTC).
     recommendations: z
       .object({
         neighbors: z.number().int().min(1).max(200).default(20),
         minSupport: z.number().int().min(1).default(2),
+        metric: z.enum(["cosine", "lift"]).default("cosine"),
+        viewWeight: z.number().min(0).max(1).default(0.25),
+        cartWeight: z.number().min(0).max(1).default(0.5),
+        buildCron: z
+          .string()
+          .min(1)
+          .refine((v) => isValidCron(v), "must be a five-field cron expression (UTC), e.g. \"0 3 * * *\"")
+          .default("0 3 * * *"),
       })
       .strict()
-      .default({ neighbors: 20, minSupport: 2 }),
+      .default({ neighbors: 20, minSupport: 2, metric: "cosine", viewWeight: 0.25, cartWeight: 0.5, buildCron: "0 3 * * *" }),
     holdoutPercent: z.number().min(0).max(50).default(0),
+    // Membership cache (#9): Redis when redisUrl is set, else an in-process LRU of at most maxEntries profiles.
+    cache: z
+      .object({
+        ttlSeconds: z.number().int().min(1).max(86_400).default(900),
+        maxEntries: z.number().int().min(100).max(10_000_000).default(50_000),
+      })
+      .strict()
+      .default({ ttlSeconds: 900, maxEntries: 50_000 }),
+    // Abuse limits on POST /store/personalization/events (issue #10): a token bucket per subject and per client
+    // IP — `perSecond` sustained, plus up to `burst` extra requests per minute. In Redis when redisUrl is set.
+    rateLimit: z
+      .object({
+        enabled: z.boolean().default(true),
+        subject: z
+          .object({ perSecond: z.number().int().min(1).max(100_000), burst: z.number().int().min(0).max(1_000_000) })
+          .strict()
+          .default({ perSecond: 10, burst: 300 }),
+        ip: z
+          .object({ perSecond: z.number().int().min(1).max(100_000), burst: z.number().int().min(0).max(1_000_000) })
+          .strict()
+          .default({ perSecond: 100, burst: 3000 }),
+      })
+      .strict()
+      .default({ enabled: true, subject: { perSecond: 10, burst: 300 }, ip: { perSecond: 100, burst: 3000 } }),
     // Typed traits read from customer.metadata, usable in rules:
     // { birth_date: "date", gender: { type: "enum", values: ["f", "m", "x"] } }.
     metadataTraits: z
