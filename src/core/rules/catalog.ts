@@ -7,7 +7,13 @@ import { NAME_RE, TraitType } from "./ast"
 
 export type ColumnType = "integer" | "numeric" | "real" | "timestamptz" | "text" | "boolean"
 
-export type TraitSource = { column: string; columnType: ColumnType } | { jsonb: string }
+/**
+ * Where a trait's value comes from: a typed column, a key of the `traits` jsonb column, or — for a derived day
+ * count — whole days elapsed since another (date) trait, computed at evaluation time from `now`:
+ * `floor((now - <daysSince trait>) / 1 day)`, NULL when that date is NULL. Nothing is stored for a derived trait,
+ * so it is always exact at any instant; evaluate, compileSql and nextChange all derive it from the base date.
+ */
+export type TraitSource = { column: string; columnType: ColumnType } | { jsonb: string } | { daysSince: string }
 
 export interface TraitDef {
   name: string
@@ -43,6 +49,20 @@ const list = (name: string, label: string, description: string): TraitDef => ({
   source: { jsonb: name },
 })
 
+// Whole days since a date trait (see TraitSource): a number trait whose value changes with time alone.
+const daysSince = (name: string, base: string, label: string, description: string): TraitDef => ({
+  name,
+  type: "number",
+  label,
+  description,
+  source: { daysSince: base },
+})
+
+/** The base date trait of a derived day count, or null for a stored trait. */
+export function daysSinceBase(def: TraitDef): string | null {
+  return "daysSince" in def.source ? def.source.daysSince : null
+}
+
 // Session context the storefront sends with tracked events (stored in p.traits).
 const session = (name: string, type: TraitType, label: string, description: string, values?: string[]): TraitDef => ({
   name,
@@ -67,6 +87,8 @@ const DEFAULT_TRAITS: TraitDef[] = [
   col("has_account", "boolean", "boolean", "Has account", "A registered customer, not a guest"),
   col("email_domain", "string", "text", "Email domain", "Domain part of the email address"),
   col("customer_created_at", "date", "timestamptz", "Customer since", "When the customer account was created"),
+  daysSince("days_since_last_order", "last_order_at", "Days since last order", "Whole days since the latest order (null without orders)"),
+  daysSince("customer_age_days", "customer_created_at", "Customer age (days)", "Whole days since the customer account was created"),
   col("rfm_r", "number", "integer", "RFM recency", "Recency score 1..5"),
   col("rfm_f", "number", "integer", "RFM frequency", "Frequency score 1..5"),
   col("rfm_m", "number", "integer", "RFM monetary", "Monetary score 1..5"),

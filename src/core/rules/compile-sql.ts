@@ -11,6 +11,7 @@
  */
 import { ComparisonOp, EventCondition, PropertyFilter, Rule, Scalar, TraitCondition, windowMs } from "./ast"
 import { TraitCatalog, TraitDef, defaultCatalog } from "./catalog"
+import { ceilDecimal, dayThreshold, floorDecimal, isIntegral } from "./days"
 import { decimalToString, toDecimal } from "./decimal"
 import { dateOf, traitDef } from "./evaluate"
 
@@ -161,6 +162,7 @@ const SQL_OP: Record<ComparisonOp, string> = { "=": "=", "!=": "<>", ">": ">", "
 function compileTrait(c: TraitCondition, ctx: Ctx): string {
   const def = traitDef(ctx.catalog, c.trait)
   const P = ctx.params
+  if ("daysSince" in def.source) return compileDaysSince(c, traitDef(ctx.catalog, def.source.daysSince), ctx)
   if (def.type === "string_list") {
     const j = jsonbOf(def)
     const isArray = `jsonb_typeof(${j}) = 'array'`
@@ -201,6 +203,78 @@ function compileTrait(c: TraitCondition, ctx: Ctx): string {
       return `COALESCE(strpos(${x}, ${P.add(c.value, "text")}) > 0, false)`
     default:
       return `COALESCE(${x} ${SQL_OP[c.op]} ${param(c.value)}, false)`
+  }
+}
+
+// ---- derived day counts (days.ts) ---------------------------------------------------------------------------
+
+// Thresholds outside years 1..9999 are sent as ±infinity: no stored instant lies beyond them, so `t <= -infinity`
+// is false and `t <= infinity` true exactly where the JS comparison with the far-away instant is.
+const FIRST_INSTANT = -62_135_596_800_000n // 0001-01-01T00:00:00.000Z
+const LAST_INSTANT = 253_402_300_799_999n // 9999-12-31T23:59:59.999Z
+
+function sqlInstant(ms: bigint): string {
+  if (ms < FIRST_INSTANT) return "-infinity"
+  if (ms > LAST_INSTANT) return "infinity"
+  return new Date(Number(ms)).toISOString()
+}
+
+/**
+ * `<days trait> op N` as comparisons of the base date t with instants now - k days (see days.ts):
+ * atLeast(k) is `days >= k`, below(k) is `days < k`; both are NULL when t is NULL, and COALESCE makes that false.
+ */
+function compileDaysSince(c: TraitCondition, base: TraitDef, ctx: Ctx): string {
+  if (base.type !== "date") throw new Error(`derived trait '${c.trait}' needs a date trait, '${base.name}' is ${base.type}`)
+  const t = traitValueSql(base)
+  const P = ctx.params
+  const at = (k: bigint) => P.add(sqlInstant(dayThreshold(ctx.now, k)), "timestamptz")
+  const atLeast = (k: bigint) => `(${t} <= ${at(k)})`
+  const below = (k: bigint) => `(${t} > ${at(k)})`
+  const dec = (v: Scalar) => {
+    const d = toDecimal(v)
+    if (!d) throw new Error(`trait '${c.trait}' compares with numbers, got ${JSON.stringify(v)}`)
+    return d
+  }
+  const cmp = (op: ComparisonOp, v: Scalar): string => {
+    const n = dec(v)
+    switch (op) {
+      case ">=":
+        return atLeast(ceilDecimal(n))
+      case ">":
+        return atLeast(floorDecimal(n) + 1n)
+      case "<=":
+        return below(floorDecimal(n) + 1n)
+      case "<":
+        return below(ceilDecimal(n))
+      case "=":
+        return isIntegral(n) ? `(${atLeast(floorDecimal(n))} AND ${below(floorDecimal(n) + 1n)})` : "false"
+      case "!=":
+        return isIntegral(n) ? `(${below(floorDecimal(n))} OR ${atLeast(floorDecimal(n) + 1n)})` : `(${t} IS NOT NULL)`
+    }
+  }
+  /** One (lo, hi] range of t per integral value: days = k ⇔ now-(k+1)d < t <= now-kd. No row when t is NULL. */
+  const anyOf = (values: Scalar[]): string => {
+    const ks = [...new Set(values.map(dec).filter(isIntegral).map((d) => floorDecimal(d).toString()))].map(BigInt)
+    if (!ks.length) return "false"
+    const lo = P.add(ks.map((k) => sqlInstant(dayThreshold(ctx.now, k + 1n))), "timestamptz[]")
+    const hi = P.add(ks.map((k) => sqlInstant(dayThreshold(ctx.now, k))), "timestamptz[]")
+    return `EXISTS (SELECT 1 FROM unnest(${lo}, ${hi}) AS r(lo, hi) WHERE ${t} > r.lo AND ${t} <= r.hi)`
+  }
+  switch (c.op) {
+    case "is_null":
+      return `(${t} IS NULL)`
+    case "is_not_null":
+      return `(${t} IS NOT NULL)`
+    case "between":
+      return `COALESCE(${cmp(">=", c.value[0])} AND ${cmp("<=", c.value[1])}, false)`
+    case "in":
+      return `COALESCE(${anyOf(c.value)}, false)`
+    case "not_in":
+      return `COALESCE(${t} IS NOT NULL AND NOT ${anyOf(c.value)}, false)`
+    case "contains":
+      throw new Error(`operator 'contains' does not apply to number trait '${c.trait}'`)
+    default:
+      return `COALESCE(${cmp(c.op, c.value)}, false)`
   }
 }
 

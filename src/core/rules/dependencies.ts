@@ -1,16 +1,21 @@
 /** What a rule reads, so the pipeline re-evaluates only the segments an event or change can affect. */
 import { Rule, isRelative, walk } from "./ast"
+import { TraitCatalog, daysSinceBase, defaultCatalog } from "./catalog"
 
 export interface RuleDependencies {
   traits: string[]
   eventTypes: string[]
   segments: string[]
   consent: string[]
-  /** True when the result can change with time alone (relative dates, today, event windows). */
+  /** True when the result can change with time alone (relative dates, today, event windows, day counts). */
   timeBased: boolean
 }
 
-export function dependencies(rule: Rule): RuleDependencies {
+/**
+ * `catalog` tells derived day counts apart: `days_since_last_order` reads `last_order_at` (both are listed)
+ * and makes the rule time-based.
+ */
+export function dependencies(rule: Rule, catalog: TraitCatalog = defaultCatalog): RuleDependencies {
   const traits = new Set<string>()
   const eventTypes = new Set<string>()
   const segments = new Set<string>()
@@ -21,6 +26,15 @@ export function dependencies(rule: Rule): RuleDependencies {
       case "trait":
         traits.add(node.trait)
         if ("value" in node && (Array.isArray(node.value) ? node.value : [node.value]).some(isRelative)) timeBased = true
+        {
+          const def = catalog.get(node.trait)
+          const base = def ? daysSinceBase(def) : null
+          if (base !== null) {
+            traits.add(base)
+            // IS [NOT] NULL of a day count does not depend on time.
+            if ("value" in node) timeBased = true
+          }
+        }
         break
       case "event":
         eventTypes.add(node.event)

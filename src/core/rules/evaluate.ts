@@ -16,7 +16,8 @@ import {
   TraitOp,
   isRelative,
 } from "./ast"
-import { TraitCatalog, TraitDef, defaultCatalog } from "./catalog"
+import { TraitCatalog, TraitDef, daysSinceBase, defaultCatalog } from "./catalog"
+import { daysBetween } from "./days"
 import { Decimal, Num, ZERO, addDecimal, asDecimal, compareNum, decimalToString, toDecimal, toNum } from "./decimal"
 import { eventMatches, eventTime, windowBounds } from "./event-match"
 import { formatCondition } from "./format"
@@ -86,7 +87,7 @@ function test(rule: Rule, subject: Subject, now: number, catalog: TraitCatalog):
 function conditionHolds(c: Condition, subject: Subject, now: number, catalog: TraitCatalog): boolean {
   switch (c.type) {
     case "trait":
-      return traitHolds(c, readTrait(traitDef(catalog, c.trait).type, own(subject.traits, c.trait)), now)
+      return traitHolds(c, traitValue(traitDef(catalog, c.trait), subject, now, catalog), now)
     case "event":
       return measureHolds(c, measure(c, subject, now))
     case "segment":
@@ -141,12 +142,23 @@ export function traitDef(catalog: TraitCatalog, name: string): TraitDef {
 
 function evalTrait(c: TraitCondition, subject: Subject, now: number, catalog: TraitCatalog): Trace {
   const def = traitDef(catalog, c.trait)
-  const tv = readTrait(def.type, own(subject.traits, c.trait))
+  const tv = traitValue(def, subject, now, catalog)
   const pass = traitHolds(c, tv, now)
   const base = { type: "trait" as const, pass, text: formatCondition(c), trait: c.trait, op: c.op, actual: show(tv) }
   if (!("value" in c)) return base
   const expected = Array.isArray(c.value) ? c.value.map((v) => showExpected(def, v, now)) : showExpected(def, c.value, now)
   return { ...base, expected }
+}
+
+/**
+ * The subject's value of a trait at `now`. A derived day count is computed from its base date trait
+ * (whole days, rounded down; NULL when the date is NULL); any value stored under the derived name is ignored.
+ */
+export function traitValue(def: TraitDef, subject: Subject, now: number, catalog: TraitCatalog): TraitValue {
+  const base = daysSinceBase(def)
+  if (base === null) return readTrait(def.type, own(subject.traits, def.name))
+  const t = readTrait("date", own(subject.traits, traitDef(catalog, base).name)).value as number | null
+  return { type: "number", value: t === null ? null : daysBetween(t, now) }
 }
 
 /** Compares a trait value with the condition; false whenever the value is NULL (except IS NULL). */

@@ -14,6 +14,7 @@ export {
   defaultCatalog,
   extendCatalog,
   describeCatalog,
+  daysSinceBase,
   CatalogError,
   RESERVED_WORDS,
   type TraitCatalog,

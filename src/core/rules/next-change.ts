@@ -5,13 +5,17 @@
  * 1. Every time-dependent condition changes value only at instants we can list from the subject:
  *    - `x op -Nd` compares x with (t - N): it can change at x + N (for <=, >, =) or x + N + 1ms (for <, >=, =);
  *    - `x op today` compares x with the start of t's UTC day: it can change at the midnight at or after x;
- *    - a window of length W counts an event at te while te <= t < te + W: it changes at te and te + W.
+ *    - a window of length W counts an event at te while te <= t < te + W: it changes at te and te + W;
+ *    - a day count since x (`days_since_last_order op N`) steps at x + k days: it can change at x + floor(N) days
+ *      and x + (floor(N) + 1) days.
  * 2. Between two consecutive candidates the whole rule is therefore constant, so the first candidate at which
  *    the rule's result differs from its result at `now` is the answer.
  * Cost: O(candidates × evaluation); candidates are about two per event in the rule's windows.
  */
 import { DAY_MS, Rule, isRelative, walk, windowMs } from "./ast"
-import { TraitCatalog, defaultCatalog } from "./catalog"
+import { TraitCatalog, daysSinceBase, defaultCatalog } from "./catalog"
+import { floorDecimal, plusDays } from "./days"
+import { toDecimal } from "./decimal"
 import { eventMatches, eventTime } from "./event-match"
 import { matches, traitDef } from "./evaluate"
 import { Subject, own } from "./subject"
@@ -29,6 +33,23 @@ export function nextChange(rule: Rule, subject: Subject, now: Date, catalog: Tra
   walk(rule, (node) => {
     if (node.type === "trait" && "value" in node) {
       const def = traitDef(catalog, node.trait)
+      const base = daysSinceBase(def)
+      if (base !== null) {
+        // days = floor((t - x) / 1 day) steps up at x + k days; `days op N` can only flip where days crosses
+        // floor(N) or floor(N) + 1 (ceil(N) is one of the two).
+        const x = readTrait("date", own(subject.traits, traitDef(catalog, base).name)).value as number | null
+        if (x === null) return
+        for (const v of Array.isArray(node.value) ? node.value : [node.value]) {
+          const n = toDecimal(v)
+          if (!n) continue
+          const f = floorDecimal(n)
+          for (const k of [f, f + 1n]) {
+            const at = plusDays(x, k)
+            if (at !== null) add(at)
+          }
+        }
+        return
+      }
       if (def.type !== "date") return
       const x = readTrait("date", own(subject.traits, node.trait)).value as number | null
       if (x === null) return

@@ -31,7 +31,10 @@ export function subjectFromProfileRow(
   const jsonTraits = isPlainObject(row.traits) ? row.traits : {}
   const traits: Record<string, unknown> = {}
   for (const def of catalog.values()) {
-    const value = "column" in def.source ? row[def.source.column] : own(jsonTraits, def.source.jsonb)
+    const src = def.source
+    // Derived day counts are not stored: evaluate() computes them from their base date trait.
+    if ("daysSince" in src) continue
+    const value = "column" in src ? row[src.column] : own(jsonTraits, src.jsonb)
     if (value !== undefined) traits[def.name] = value
   }
   const consent: Record<string, ConsentStatus> = {}

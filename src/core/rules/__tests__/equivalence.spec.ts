@@ -87,6 +87,27 @@ describe("evaluate ≡ compileSql (Postgres)", () => {
       "newsletter = true OR newsletter IS NULL",
       "gender IN ('it''s', 'female')",
       "favourite_color CONTAINS ''",
+      // derived day counts: every operator, non-integer and far-away values (thresholds beyond year 9999 / before year 1)
+      "days_since_last_order >= 30",
+      "days_since_last_order > 29.5",
+      "days_since_last_order < 30",
+      "days_since_last_order <= '30.5'",
+      "days_since_last_order = 30",
+      "days_since_last_order = 30.5",
+      "days_since_last_order != 30",
+      "days_since_last_order != 0.5",
+      "days_since_last_order BETWEEN 1 AND 30",
+      "days_since_last_order IN (0, 1, 30, 30.5)",
+      "days_since_last_order NOT IN (0, 30)",
+      "days_since_last_order NOT IN (0.5)",
+      "days_since_last_order IS NULL",
+      "NOT days_since_last_order >= 0",
+      "days_since_last_order >= -1 AND days_since_last_order < 0",
+      "days_since_last_order < '12345678901234567.89'",
+      "days_since_last_order > '-12345678901234567.89'",
+      "days_since_last_order IN ('12345678901234567', 3000000, -3000000)",
+      "customer_age_days < 7",
+      "customer_age_days >= 9000 OR customer_age_days BETWEEN 6 AND 8",
     ]
     for (const t of texts) {
       const v = validateRule(parse(t), testCatalog)

@@ -166,6 +166,60 @@ describe("evaluate: dates (UTC)", () => {
   })
 })
 
+describe("evaluate: derived day counts (days_since_last_order, customer_age_days)", () => {
+  const last = T - 30 * D // exactly 30 days before NOW
+  const s = subject({ last_order_at: new Date(last), customer_created_at: "2026-03-09T10:20:30.001Z" })
+  it.each([
+    // 30 days to the millisecond: the count is 30
+    ["days_since_last_order = 30", true],
+    ["days_since_last_order >= 30", true],
+    ["days_since_last_order > 29.5", true],
+    ["days_since_last_order < 30", false],
+    ["days_since_last_order <= 30", true],
+    ["days_since_last_order = 30.5", false],
+    ["days_since_last_order != 30.5", true],
+    ["days_since_last_order BETWEEN 29.5 AND 30", true],
+    ["days_since_last_order IN (1, 30.0)", true],
+    ["days_since_last_order NOT IN (30)", false],
+    ["days_since_last_order IS NOT NULL", true],
+    // 6 days minus 1 ms: still 5 whole days
+    ["customer_age_days = 5", true],
+    ["customer_age_days < 7", true],
+    ["customer_age_days >= 6", false],
+  ])("%s → %s", (text, expected) => {
+    expect(check(text, s)).toBe(expected)
+  })
+
+  it("steps at the exact millisecond the day completes", () => {
+    expect(check("days_since_last_order >= 31", s, new Date(T + D - 1))).toBe(false)
+    expect(check("days_since_last_order >= 31", s, new Date(T + D))).toBe(true)
+    // a date in the future counts negative days
+    expect(check("days_since_last_order = -1", subject({ last_order_at: new Date(T + 1) }))).toBe(true)
+  })
+
+  it("is NULL without the base date: every comparison false, IS NULL true; a stored value under the name is ignored", () => {
+    const none = subject({ last_order_at: null, days_since_last_order: 3 })
+    expect(check("days_since_last_order = 3", none)).toBe(false)
+    expect(check("days_since_last_order != 3", none)).toBe(false)
+    expect(check("days_since_last_order NOT IN (3)", none)).toBe(false)
+    expect(check("days_since_last_order IS NULL", none)).toBe(true)
+    expect(check("NOT days_since_last_order >= 0", none)).toBe(true)
+  })
+
+  it("the trace shows the customer's day count as the value", () => {
+    const { trace } = evaluate(rule("days_since_last_order < 30"), s, NOW, catalog)
+    expect(trace).toEqual({
+      type: "trait",
+      pass: false,
+      text: "days_since_last_order < 30",
+      trait: "days_since_last_order",
+      op: "<",
+      actual: "30",
+      expected: 30,
+    })
+  })
+})
+
 describe("evaluate: behavioural windows", () => {
   const ev = (type: string, ago: number, properties: Record<string, unknown> = {}): SubjectEvent => ({
     type,

@@ -59,6 +59,18 @@ describe("dependencies", () => {
     expect(dependencies(parse("last_seen_at BETWEEN '2024-01-01' AND today")).timeBased).toBe(true)
     expect(dependencies(parse("event('x').none(last 1d)")).timeBased).toBe(true)
   })
+
+  it("a day count reads its base date and is time-based (but IS NULL of it is not)", () => {
+    expect(dependencies(parse("days_since_last_order >= 30"))).toMatchObject({
+      traits: ["days_since_last_order", "last_order_at"],
+      timeBased: true,
+    })
+    expect(dependencies(parse("customer_age_days IN (1, 2)"))).toMatchObject({
+      traits: ["customer_age_days", "customer_created_at"],
+      timeBased: true,
+    })
+    expect(dependencies(parse("days_since_last_order IS NULL")).timeBased).toBe(false)
+  })
 })
 
 describe("findCycle", () => {

@@ -23,6 +23,23 @@ describe("nextChange: examples", () => {
     expect(next("last_order_at < -30d", subject({ last_order_at: null }))).toBeNull()
   })
 
+  it("a day count flips when the day completes: days_since_last_order >= 30 at the order + 30 days, < 30 leaves then", () => {
+    const last = T - 10 * D - 5 * H
+    const s = subject({ last_order_at: at(last) })
+    expect(next("days_since_last_order >= 30", s)).toEqual(at(last + 30 * D))
+    expect(next("days_since_last_order < 30", s)).toEqual(at(last + 30 * D))
+    expect(next("days_since_last_order <= 29.5", s)).toEqual(at(last + 30 * D))
+    expect(next("days_since_last_order > 29.5", s)).toEqual(at(last + 30 * D))
+    // = 10 holds now (10 days 5 hours) and ends when the 11th day completes
+    expect(next("days_since_last_order = 10", s)).toEqual(at(last + 11 * D))
+    expect(next("days_since_last_order = 10.5", s)).toBeNull()
+    expect(next("days_since_last_order IN (12, 20)", s)).toEqual(at(last + 12 * D))
+    expect(next("days_since_last_order < 30", subject({ last_order_at: null }))).toBeNull()
+    expect(next("days_since_last_order < '12345678901234567.89'", s)).toBeNull()
+    const created = T - 2 * D
+    expect(next("customer_age_days < 7", subject({ customer_created_at: at(created) }))).toEqual(at(created + 7 * D))
+  })
+
   it("a 24 h count flips when its oldest counted event ages out", () => {
     const events = [2, 5, 20].map((h) => ({ type: "product_viewed", properties: {}, occurred_at: at(T - h * H) }))
     // 3 events in the window; the one 20 h old leaves at now + 4 h, leaving 2.
@@ -55,8 +72,8 @@ describe("nextChange: property", () => {
     )
   )
 
-  // Rules over date traits and windows only, so that most of them do change with time.
-  const timeCatalog = new Map([...testCatalog].filter(([, d]) => d.type === "date"))
+  // Rules over date traits, day counts and windows only, so that most of them do change with time.
+  const timeCatalog = new Map([...testCatalog].filter(([, d]) => d.type === "date" || "daysSince" in d.source))
   const timeRuleArb = ruleArb(timeCatalog, narrowPools)
 
   const check = (name: string, rules: fc.Arbitrary<Rule>, runs: number, minFlips: number) =>
@@ -84,5 +101,9 @@ describe("nextChange: property", () => {
     })
 
   check("any rule: unchanged before nextChange, different at it; unchanged far ahead when null", ruleArb(testCatalog), 1500, 20)
-  check("time-based rules (dates and windows only): the same, many of them flipping", timeRuleArb, 3000, 150)
+  check("time-based rules (dates, day counts and windows only): the same, many of them flipping", timeRuleArb, 3000, 150)
+
+  // Day counts (with windows, segments and consent, as ruleArb draws them), so the other date traits do not dilute it.
+  const daysCatalog = new Map([...testCatalog].filter(([, d]) => "daysSince" in d.source))
+  check("day-count rules (days_since_last_order, customer_age_days): the same, many of them flipping", ruleArb(daysCatalog, narrowPools), 3000, 150)
 })

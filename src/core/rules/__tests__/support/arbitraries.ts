@@ -38,6 +38,8 @@ export interface Pools {
   handle: fc.Arbitrary<string>
   purpose: fc.Arbitrary<string>
   window: fc.Arbitrary<EventWindow>
+  /** Values for derived day counts (days_since_last_order, customer_age_days); `number` when absent. */
+  days?: fc.Arbitrary<NumericValue>
 }
 
 export const STRINGS = ["DE", "AT", "US", "de", "", "it's", "a\\b", "--", "; DROP TABLE x; --", "ünï", "😀", "%", "_", "vip", "electronics", "books", "female", "it's"]
@@ -63,6 +65,9 @@ export const narrowPools: Pools = {
     { amount: 15, unit: "m" },
     { amount: 365, unit: "d" }
   ),
+  // Around the day counts the test profiles' dates produce (0, 1, 2, 7, 30, 400, 9000 days ago, or a day ahead),
+  // plus non-integers, a negative count and one far beyond any date.
+  days: fc.constantFrom<NumericValue>(0, 1, 2, 6, 7, 8, 29, 30, 31, 400, 9000, 9001, -1, -2, 0.5, 29.5, "30.5", "30", 30.25, "-0.5", "12345678901234567.89", 24000, 9500),
 }
 
 const noNul = (s: string) => !s.includes("\u0000")
@@ -103,6 +108,7 @@ export const widePools: Pools = {
 const CMP: ComparisonOp[] = ["=", "!=", ">", ">=", "<", "<="]
 
 function valueFor(def: TraitDef, p: Pools): fc.Arbitrary<Scalar> {
+  if ("daysSince" in def.source && p.days) return p.days
   switch (def.type) {
     case "number":
     case "money":
