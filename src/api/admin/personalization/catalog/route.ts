@@ -5,7 +5,8 @@ import { KNOWN_EVENT_TYPES, OPS_BY_TYPE, PROPERTY_OPS, describeCatalog } from ".
 
 /**
  * What the admin rule editor may offer: the trait catalogue (built-in traits plus the merchant's declared ones,
- * with types and enum values), the operators per trait type, the known event types and property operators.
+ * with types and enum values), the operators per trait type, the known event types and property operators, and
+ * the consent purposes a segment may require.
  */
 export const GET = async (req: AuthenticatedMedusaRequest, res: MedusaResponse) => {
   const service: PersonalizationModuleService = req.scope.resolve(PERSONALIZATION_MODULE)
@@ -14,5 +15,6 @@ export const GET = async (req: AuthenticatedMedusaRequest, res: MedusaResponse) 
     operators: OPS_BY_TYPE,
     event_types: [...KNOWN_EVENT_TYPES],
     property_operators: [...PROPERTY_OPS],
+    consent: { required: service.getOptions().consent.required, purposes: service.getOptions().consent.purposes },
   })
 }

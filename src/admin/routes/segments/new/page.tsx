@@ -1,0 +1,5 @@
+import { SegmentEditor } from "../../../components/segment-editor"
+
+const NewSegmentPage = () => <SegmentEditor />
+
+export default NewSegmentPage
