@@ -1,4 +1,13 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
+// Analytics, drift alerts and experiments (issue #8)
+import { AdminSegmentAnalytics } from "./admin/personalization/analytics/segments/validators"
+import { AdminAcknowledgeAlert, AdminListAlerts, AdminListSegmentAlerts } from "./admin/personalization/alerts/validators"
+import {
+  AdminCreateExperiment,
+  AdminExperimentEmpty,
+  AdminListExperiments,
+  AdminUpdateExperiment,
+} from "./admin/personalization/experiments/validators"
 import { maxBodySize, validateBody, validateQuery } from "./utils/validate"
 import { AdminCreateSegment, AdminListSegments, AdminUpdateSegment } from "./admin/personalization/segments/validators"
 import {
@@ -63,6 +72,8 @@ export default defineMiddlewares({
     ...privacyRoutes(),
     // Admin dashboard (issue #7): the rule editor's catalogue, segments as code.
     ...adminUiRoutes(),
+    // Segment KPIs, drift alerts and experiments (issue #8).
+    ...analyticsRoutes(),
   ],
 })
 
@@ -96,5 +107,24 @@ function privacyRoutes(): MiddlewareRoute[] {
 function adminUiRoutes(): MiddlewareRoute[] {
   return [
     { matcher: "/admin/personalization/catalog", methods: ["GET"], middlewares: [validateQuery(AdminGetCatalog)] },
+  ]
+}
+
+function analyticsRoutes(): MiddlewareRoute[] {
+  const body = [maxBodySize(ADMIN_BODY_LIMIT)]
+  return [
+    { matcher: "/admin/personalization/analytics/segments", methods: ["GET"], middlewares: [validateQuery(AdminSegmentAnalytics)] },
+    { matcher: "/admin/personalization/alerts", methods: ["GET"], middlewares: [validateQuery(AdminListAlerts)] },
+    { matcher: "/admin/personalization/alerts/:id/acknowledge", methods: ["POST"], bodyParser,
+      middlewares: [...body, validateBody(AdminAcknowledgeAlert)] },
+    { matcher: "/admin/personalization/segments/:id/alerts", methods: ["GET"], middlewares: [validateQuery(AdminListSegmentAlerts)] },
+    { matcher: "/admin/personalization/experiments", methods: ["GET"], middlewares: [validateQuery(AdminListExperiments)] },
+    { matcher: "/admin/personalization/experiments", methods: ["POST"], bodyParser,
+      middlewares: [...body, validateBody(AdminCreateExperiment)] },
+    { matcher: "/admin/personalization/experiments/:id", methods: ["GET", "DELETE"], middlewares: [validateQuery(AdminExperimentEmpty)] },
+    { matcher: "/admin/personalization/experiments/:id", methods: ["POST"], bodyParser,
+      middlewares: [...body, validateBody(AdminUpdateExperiment)] },
+    { matcher: "/admin/personalization/experiments/:id/stop", methods: ["POST"], bodyParser,
+      middlewares: [...body, validateBody(AdminExperimentEmpty)] },
   ]
 }
