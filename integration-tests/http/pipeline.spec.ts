@@ -170,6 +170,44 @@ medusaIntegrationTestRunner({
       expect(new Date(closed.exited_at as any).getTime()).toBe(exitAt.getTime() + 1)
     })
 
+    it("days_since_last_order < 30: the trace shows the day count, and the member leaves the moment 30 days pass", async () => {
+      const container = getContainer()
+      const segment = await activeSegment("ordered-within-30-days", "days_since_last_order < 30")
+      const customer = await newCustomer("daycount@example.com")
+      const profileId = await grantConsent(customer.id)
+      const now = new Date()
+      const placedAt = new Date(now.getTime() - 10 * DAY - 3_600_000)
+      await historicOrders(container, customer.id, [placedAt])
+      await refreshCustomerProfileWorkflow(container).run({ input: { customer_id: customer.id, now } })
+
+      const [entered] = await openMemberships(segment.id, customer.id)
+      expect(entered.reason).toBe("days_since_last_order < 30 (was 10)")
+      expect(await inGroup(customer.id, segment.customer_group_id)).toBe(true)
+      // the explain route's trace carries the customer's day count as the value
+      const explain = (await api.get(`/admin/personalization/segments/${segment.id}/explain/${customer.id}`, { headers: admin })).data.explanation
+      expect(explain.trace).toMatchObject({ type: "trait", trait: "days_since_last_order", op: "<", actual: "10", expected: 30, pass: true })
+      expect(explain.in_sync).toBe(true)
+
+      // the count reaches 30 exactly 30 days after the order: that is the stored next change
+      const exitAt = new Date(placedAt.getTime() + 30 * DAY)
+      const [profile] = await personalization().listCustomerProfiles({ id: profileId })
+      expect(new Date(profile.next_change_at as any).getTime()).toBe(exitAt.getTime())
+
+      // 1 ms before: not due (29 days, 23:59:59.999), still a member
+      expect(await processDueProfiles(container, new Date(exitAt.getTime() - 1))).toEqual({ due: 0, refreshed: 0 })
+      expect(await openMemberships(segment.id, customer.id)).toHaveLength(1)
+      // the minute job at the moment itself: exited, group link removed, the reason shows the count
+      expect(await processDueProfiles(container, exitAt)).toEqual({ due: 1, refreshed: 1 })
+      expect(await openMemberships(segment.id, customer.id)).toHaveLength(0)
+      expect(await inGroup(customer.id, segment.customer_group_id)).toBe(false)
+      const [closed] = await personalization().listSegmentMemberships({ segment_id: segment.id, customer_id: customer.id })
+      expect(new Date(closed.exited_at as any).getTime()).toBe(exitAt.getTime())
+      expect(closed.exit_reason).toBe("not days_since_last_order < 30 (was 30)")
+      // nothing further can change without a new order
+      const [after] = await personalization().listCustomerProfiles({ id: profileId })
+      expect(after.next_change_at).toBeNull()
+    })
+
     it("order.canceled recomputes traits and removes membership; replays change nothing; concurrent runs lose no update", async () => {
       const container = getContainer()
       const segment = await activeSegment("three-orders", "orders_count >= 3")
