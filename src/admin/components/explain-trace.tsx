@@ -51,6 +51,12 @@ export function ExplainTrace({ trace }: { trace: Trace }) {
       </div>
     )
   }
+  return <ConditionTrace trace={trace as ConditionTraceT} />
+}
+
+type ConditionTraceT = Exclude<Trace, { type: "and" | "or" } | { type: "not" }>
+
+function ConditionTrace({ trace }: { trace: ConditionTraceT }) {
   const actual =
     trace.type === "event"
       ? `${show(trace.actual)} (${trace.window.from.slice(0, 10)} → ${trace.window.to.slice(0, 10)})`
