@@ -23,6 +23,22 @@ import { AdminListAudit } from "./admin/personalization/audit/validators"
 import { mergeVisitorOnCartTransfer } from "./store/personalization/merge-on-transfer"
 import { AdminGetCatalog } from "./admin/personalization/catalog/validators"
 import { rateLimit } from "../lib/rate-limit"
+// Recommendations and their offline quality (issue #6, points 3-4)
+import {
+  AdminBuildSimilarityBody,
+  AdminRecommendationQualityQuery,
+  StoreRecommendationsQuery,
+} from "./store/personalization/recommendations/validators"
+// Storefront sections, placements and segment offers (issue #6, points 1-2)
+import {
+  AdminCreatePlacement,
+  AdminCreatePlacementVariant,
+  AdminListPlacements,
+  AdminUpdatePlacement,
+  AdminUpdatePlacementVariant,
+} from "./admin/personalization/placements/validators"
+import { AdminGateSegment } from "./admin/personalization/segments/[id]/gate/validators"
+import { StoreGetSections } from "./store/personalization/sections/validators"
 
 const ADMIN_BODY_LIMIT = 64 * 1024
 // Let the JSON parser accept more than we allow, so an oversized body gets our 400 naming `body`, not a bare 413.
@@ -74,6 +90,10 @@ export default defineMiddlewares({
     ...adminUiRoutes(),
     // Segment KPIs, drift alerts and experiments (issue #8).
     ...analyticsRoutes(),
+    // Recommendations, similarity builds and offline quality (issue #6).
+    ...recommendationRoutes(),
+    // Placements, storefront sections and segment offers (issue #6).
+    ...storefrontRoutes(),
   ],
 })
 
@@ -126,5 +146,38 @@ function analyticsRoutes(): MiddlewareRoute[] {
       middlewares: [...body, validateBody(AdminUpdateExperiment)] },
     { matcher: "/admin/personalization/experiments/:id/stop", methods: ["POST"], bodyParser,
       middlewares: [...body, validateBody(AdminExperimentEmpty)] },
+  ]
+}
+
+function recommendationRoutes(): MiddlewareRoute[] {
+  return [
+    { matcher: "/store/personalization/recommendations", methods: ["GET"],
+      middlewares: [validateQuery(StoreRecommendationsQuery)] },
+    { matcher: "/admin/personalization/recommendations/quality", methods: ["GET"],
+      middlewares: [validateQuery(AdminRecommendationQualityQuery)] },
+    { matcher: "/admin/personalization/recommendations/build", methods: ["POST"], bodyParser,
+      middlewares: [maxBodySize(ADMIN_BODY_LIMIT), validateBody(AdminBuildSimilarityBody)] },
+  ]
+}
+
+function storefrontRoutes(): MiddlewareRoute[] {
+  const body = [maxBodySize(ADMIN_BODY_LIMIT)]
+  const empty = validateQuery(EmptyQuery)
+  return [
+    { matcher: "/admin/personalization/placements", methods: ["GET"], middlewares: [validateQuery(AdminListPlacements)] },
+    { matcher: "/admin/personalization/placements", methods: ["POST"], bodyParser,
+      middlewares: [...body, validateBody(AdminCreatePlacement)] },
+    { matcher: "/admin/personalization/placements/:id", methods: ["GET", "DELETE"], middlewares: [empty] },
+    { matcher: "/admin/personalization/placements/:id", methods: ["POST"], bodyParser,
+      middlewares: [...body, validateBody(AdminUpdatePlacement)] },
+    { matcher: "/admin/personalization/placements/:id/variants", methods: ["POST"], bodyParser,
+      middlewares: [...body, validateBody(AdminCreatePlacementVariant)] },
+    { matcher: "/admin/personalization/placements/:id/variants/:variant_id", methods: ["POST"], bodyParser,
+      middlewares: [...body, validateBody(AdminUpdatePlacementVariant)] },
+    { matcher: "/admin/personalization/placements/:id/variants/:variant_id", methods: ["DELETE"], middlewares: [empty] },
+    { matcher: "/admin/personalization/segments/:id/gate", methods: ["POST"], bodyParser,
+      middlewares: [...body, validateBody(AdminGateSegment)] },
+    { matcher: "/store/personalization/sections", methods: ["GET"], middlewares: [validateQuery(StoreGetSections)] },
+    { matcher: "/store/personalization/offers", methods: ["GET"], middlewares: [empty] },
   ]
 }
