@@ -9,7 +9,8 @@ const redisUrl = process.env.REDIS_URL
 const db = process.env.DATABASE_URL
 
 const pluginOptions = {
-  redisUrl,
+  // The membership cache's Redis; MP_CACHE_REDIS_URL lets a test point it at a Redis it can stop (cache.spec.ts).
+  redisUrl: process.env.MP_CACHE_REDIS_URL || redisUrl,
   abandonmentMinutes: process.env.MP_ABANDONMENT_MINUTES ? Number(process.env.MP_ABANDONMENT_MINUTES) : undefined,
   // Rate limits as JSON (tests set small ones): {"subject":{"perSecond":2,"burst":3},"ip":{...}}
   rateLimit: process.env.MP_RATE_LIMIT ? JSON.parse(process.env.MP_RATE_LIMIT) : undefined,

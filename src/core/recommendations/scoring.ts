@@ -70,11 +70,12 @@ export function popularity(baskets: Iterable<{ items: readonly string[] }>): { p
  * The first `limit` distinct products from the lists in order (primary first, then the fallbacks), skipping
  * `exclude` and anything `allowed` rejects.
  */
-export function fill<T extends { product_id: string }>(
-  lists: readonly (readonly T[])[],
+export function fill<L extends readonly (readonly { product_id: string }[])[]>(
+  lists: L,
   limit: number,
   opts: { exclude?: Iterable<string>; allowed?: (productId: string) => boolean } = {}
-): T[] {
+): L[number][number][] {
+  type T = L[number][number]
   const seen = new Set<string>(opts.exclude ?? [])
   const out: T[] = []
   for (const list of lists) {

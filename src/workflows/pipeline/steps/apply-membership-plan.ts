@@ -2,6 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
 import type { ProfilePlan } from "./plan-profile-memberships"
+import { invalidateMemberships } from "../../../lib/cache"
 
 type Undo = {
   profile_id: string
@@ -20,6 +21,9 @@ export const applyMembershipPlanStep = createStep(
   async (input: { plan: ProfilePlan | null; now: Date }, { container }) => {
     const plan = input.plan
     if (!plan || (!plan.enter.length && !plan.exit.length && plan.next_change_at === undefined)) {
+      // Nothing to write, but a path that nests this pipeline may just have changed memberships itself (visitor
+      // merge, consent withdrawal): drop the profile's cached segments either way (post-commit).
+      if (plan) await invalidateMemberships(container, [plan.profile_id])
       return new StepResponse(undefined, null as Undo | null)
     }
     const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
@@ -32,6 +36,8 @@ export const applyMembershipPlanStep = createStep(
       now: new Date(input.now),
       next_change_at: plan.next_change_at,
     })
+    // Committed: the store's cached segments for this profile are stale now.
+    await invalidateMemberships(container, [plan.profile_id])
     return new StepResponse(undefined, {
       profile_id: plan.profile_id,
       created: done.created,
@@ -49,5 +55,6 @@ export const applyMembershipPlanStep = createStep(
     }
     await service.recountMembers(undo.segment_ids)
     await service.updateCustomerProfiles({ id: undo.profile_id, next_change_at: undo.next_change_at })
+    await invalidateMemberships(container, [undo.profile_id])
   }
 )

@@ -4,6 +4,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
 import { inTransaction } from "../../../lib/db/transaction"
+import { invalidateMemberships } from "../../../lib/cache"
 import type { RefreshSegment, SegmentDiff } from "../../../lib/segments/segment-diff"
 import type { RefreshState } from "./start-segment-refresh"
 
@@ -59,6 +60,7 @@ export const applySegmentRefreshStep = createStep(
           )
         )
         undo.batches.push({ created: rows.map((r) => r.id), closed: [] })
+        await invalidateMemberships(container, rows.map((r) => r.profile_id))
         applied.entered.push(...rows.map((r) => ({ membership_id: r.id, profile_id: r.profile_id, customer_id: r.customer_id, reason: r.reason })))
         done += batch.length
         await progress()
@@ -76,6 +78,7 @@ export const applySegmentRefreshStep = createStep(
           )
         )
         undo.batches.push({ created: [], closed: rows.map((r) => r.id) })
+        await invalidateMemberships(container, rows.map((r) => r.profile_id))
         applied.exited.push(...rows.map((r) => ({ membership_id: r.id, profile_id: r.profile_id, customer_id: r.customer_id, reason: r.exit_reason })))
         done += batch.length
         await progress()
@@ -94,21 +97,29 @@ export const applySegmentRefreshStep = createStep(
 
 async function undoBatches(container: { resolve<T = unknown>(key: string): T }, undo: Undo) {
   for (const batch of [...undo.batches].reverse()) {
+    const touched: string[] = []
     await inTransaction(container, async (run) => {
       if (batch.created.length) {
-        await run(`DELETE FROM personalization_segment_membership WHERE id = ANY($1::text[])`, [batch.created])
+        const gone = await run<{ profile_id: string }>(
+          `DELETE FROM personalization_segment_membership WHERE id = ANY($1::text[]) RETURNING profile_id`,
+          [batch.created]
+        )
+        touched.push(...gone.map((r) => r.profile_id))
       }
       if (batch.closed.length) {
         // Reopen unless a newer stay is open by now (the one-open-stay index would refuse it anyway).
-        await run(
+        const reopened = await run<{ profile_id: string }>(
           `UPDATE personalization_segment_membership m SET exited_at = NULL, exit_reason = NULL, updated_at = now()
             WHERE m.id = ANY($1::text[]) AND NOT EXISTS (
               SELECT 1 FROM personalization_segment_membership o
-               WHERE o.segment_id = m.segment_id AND o.profile_id = m.profile_id AND o.exited_at IS NULL AND o.deleted_at IS NULL)`,
+               WHERE o.segment_id = m.segment_id AND o.profile_id = m.profile_id AND o.exited_at IS NULL AND o.deleted_at IS NULL)
+           RETURNING m.profile_id`,
           [batch.closed]
         )
+        touched.push(...reopened.map((r) => r.profile_id))
       }
     })
+    await invalidateMemberships(container, touched)
   }
   const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
   await service.recountMembers([undo.segment_id])

@@ -1,6 +1,7 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
+import { segmentCatalogChanged } from "../../../lib/cache"
 
 export type CreateSegmentData = {
   handle: string
@@ -18,11 +19,13 @@ export const createSegmentStep = createStep(
   async (data: CreateSegmentData, { container }) => {
     const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
     const segment = await service.createSegments(data)
+    await segmentCatalogChanged(container)
     return new StepResponse(segment, segment.id)
   },
   async (id, { container }) => {
     if (!id) return
     const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
     await service.deleteSegments(id)
+    await segmentCatalogChanged(container)
   }
 )

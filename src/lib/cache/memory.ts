@@ -1,0 +1,59 @@
+// In-process back end: a bounded LRU (lru-cache). One process only: without Redis, a second Medusa process
+// would not see this one's invalidations (scale-out needs redisUrl; see ARCHITECTURE.md).
+import { LRUCache } from "lru-cache"
+import type { CacheRead, CacheSettings, MembershipCache } from "./types"
+
+type Entry = { gen: number; ids: string[] } | { tomb: number }
+
+export class MemoryMembershipCache implements MembershipCache {
+  readonly kind = "memory" as const
+  private readonly lru: LRUCache<string, Entry>
+  private generation = 1
+  /** A logical clock: reads and invalidations take a tick each. */
+  private clock = 0
+
+  constructor(private readonly settings: CacheSettings) {
+    this.lru = new LRUCache<string, Entry>({ max: settings.maxEntries, ttl: settings.ttlMs, ttlAutopurge: false })
+  }
+
+  async get(profileIds: string[]): Promise<CacheRead> {
+    const entries = new Map<string, string[]>()
+    for (const id of profileIds) {
+      const e = this.lru.get(id)
+      if (e && !("tomb" in e) && e.gen === this.generation) entries.set(id, e.ids)
+    }
+    return { entries, generation: this.generation, readAt: String(++this.clock) }
+  }
+
+  async fill(read: CacheRead, entries: Array<[string, string[]]>): Promise<void> {
+    if (read.generation !== this.generation) return
+    const readAt = Number(read.readAt)
+    for (const [id, ids] of entries) {
+      const e = this.lru.get(id)
+      if (e && "tomb" in e && e.tomb > readAt) continue // invalidated after this read began: may be stale
+      this.lru.set(id, { gen: read.generation, ids: [...ids] })
+    }
+  }
+
+  async invalidate(profileIds: string[]): Promise<void> {
+    const at = ++this.clock
+    for (const id of profileIds) this.lru.set(id, { tomb: at }, { ttl: this.settings.tombstoneMs })
+  }
+
+  async bumpGeneration(): Promise<void> {
+    this.generation++
+  }
+
+  healthy(): boolean {
+    return true
+  }
+
+  async close(): Promise<void> {
+    this.lru.clear()
+  }
+
+  /** Entries held (tests, bench). */
+  size(): number {
+    return this.lru.size
+  }
+}

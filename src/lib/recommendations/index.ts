@@ -1,0 +1,6 @@
+export { recommendFor, availableProducts, edgesOf } from "./recommend"
+export type { RecommendationStrategy, RecommendOptions, RecommendationItem, RecommendationResult } from "./recommend"
+export { computeProductSimilarity, similarityOptionsOf } from "./build"
+export { runQualityReport } from "./quality"
+export { runScheduledSimilarityBuild, lastSimilarityRun } from "./schedule"
+export { clearBestsellerCache, storeBestsellers, segmentBestsellers } from "./bestsellers"
