@@ -45,18 +45,18 @@ export async function experimentResults(container: Resolver, experiment: Experim
                    AND EXISTS (SELECT 1 FROM exposed c WHERE c.subject_key = 'customer:' || x.customer_id))
      ),
      per_subject AS (
-       SELECT s.id, s.arm, count(o.id)::int AS orders, COALESCE(sum(o.total) FILTER (WHERE o.in_currency), 0) AS revenue
-         FROM subjects s
+       SELECT sub.id, sub.arm, count(o.id)::int AS orders, COALESCE(sum(o.total) FILTER (WHERE o.in_currency), 0) AS revenue
+         FROM subjects sub
          LEFT JOIN LATERAL (
            SELECT o.id, lower(o.currency_code) = $3 AS in_currency, ${ORDER_TOTAL_SQL} AS total
              FROM "order" o
              LEFT JOIN LATERAL (SELECT totals FROM order_summary s0 WHERE s0.order_id = o.id AND s0.deleted_at IS NULL
                                  ORDER BY s0.version DESC LIMIT 1) s ON true
-            WHERE s.customer_id IS NOT NULL AND o.customer_id = s.customer_id
-              AND o.created_at >= s.exposed_at AND o.created_at < s.exposed_at + make_interval(days => $2::int)
+            WHERE sub.customer_id IS NOT NULL AND o.customer_id = sub.customer_id
+              AND o.created_at >= sub.exposed_at AND o.created_at < sub.exposed_at + make_interval(days => $2::int)
               AND ${COUNTED_ORDER_SQL}
          ) o ON true
-        GROUP BY s.id, s.arm
+        GROUP BY sub.id, sub.arm
      )
      SELECT arm, count(*)::int AS subjects, count(*) FILTER (WHERE orders > 0)::int AS conversions,
             COALESCE(sum(orders), 0)::int AS orders, COALESCE(sum(revenue), 0)::text AS revenue,
