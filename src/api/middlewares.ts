@@ -29,12 +29,6 @@ import {
   AdminRecommendationQualityQuery,
   StoreRecommendationsQuery,
 } from "./store/personalization/recommendations/validators"
-// Recommendations and their offline quality (issue #6, points 3-4)
-import {
-  AdminBuildSimilarityBody,
-  AdminRecommendationQualityQuery,
-  StoreRecommendationsQuery,
-} from "./store/personalization/recommendations/validators"
 // Storefront sections, placements and segment offers (issue #6, points 1-2)
 import {
   AdminCreatePlacement,
@@ -98,8 +92,6 @@ export default defineMiddlewares({
     ...analyticsRoutes(),
     // Recommendations, similarity builds and offline quality (issue #6).
     ...recommendationRoutes(),
-    // Recommendations, similarity builds and offline quality (issue #6).
-    ...recommendationRoutes(),
     // Placements, storefront sections and segment offers (issue #6).
     ...storefrontRoutes(),
   ],
@@ -154,17 +146,6 @@ function analyticsRoutes(): MiddlewareRoute[] {
       middlewares: [...body, validateBody(AdminUpdateExperiment)] },
     { matcher: "/admin/personalization/experiments/:id/stop", methods: ["POST"], bodyParser,
       middlewares: [...body, validateBody(AdminExperimentEmpty)] },
-  ]
-}
-
-function recommendationRoutes(): MiddlewareRoute[] {
-  return [
-    { matcher: "/store/personalization/recommendations", methods: ["GET"],
-      middlewares: [validateQuery(StoreRecommendationsQuery)] },
-    { matcher: "/admin/personalization/recommendations/quality", methods: ["GET"],
-      middlewares: [validateQuery(AdminRecommendationQualityQuery)] },
-    { matcher: "/admin/personalization/recommendations/build", methods: ["POST"], bodyParser,
-      middlewares: [maxBodySize(ADMIN_BODY_LIMIT), validateBody(AdminBuildSimilarityBody)] },
   ]
 }
 
