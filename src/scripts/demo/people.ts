@@ -40,7 +40,34 @@ const MIX: [Archetype, number][] = [
   ["guest", 0.15],
 ]
 
-export type CatalogShape = { variantCounts: number[]; prices: number[] } // per product: variants, base price
+// per product: variants, base price, and (optional) category — products of a category form "families"
+export type CatalogShape = { variantCounts: number[]; prices: number[]; categories?: string[] }
+
+// Co-purchase structure, so recommendations have something real to learn (and the offline quality report a
+// signal to find): products of a category come in families of about three (think camera + lens + bag); a
+// shopper has a favourite family and mostly shops from it, and a basket often holds two members of a family.
+const FAVOURITE_SHARE = 0.7 // share of baskets anchored in the shopper's favourite family
+const BUNDLE_SHARE = 0.6 // share of baskets that add a second member of the anchor's family
+const FAMILY_SIZE = 3
+
+/** Product indexes grouped into families: per category (catalogue order), consecutive runs of FAMILY_SIZE. */
+export function productFamilies(catalog: CatalogShape): number[][] {
+  const byCategory = new Map<string, number[]>()
+  catalog.prices.forEach((_, i) => {
+    const category = catalog.categories?.[i] ?? String(i % 5)
+    byCategory.set(category, [...(byCategory.get(category) ?? []), i])
+  })
+  const families: number[][] = []
+  for (const members of byCategory.values()) {
+    for (let k = 0; k < members.length; k += FAMILY_SIZE) {
+      const family = members.slice(k, k + FAMILY_SIZE)
+      // a lone leftover joins the previous family of its category
+      if (family.length === 1 && k > 0) families[families.length - 1].push(family[0])
+      else families.push(family)
+    }
+  }
+  return families
+}
 
 export function planCustomers(rng: Rng, count: number, catalog: CatalogShape, historyDays = 180): DemoCustomer[] {
   const archetypes: Archetype[] = []
@@ -50,38 +77,55 @@ export function planCustomers(rng: Rng, count: number, catalog: CatalogShape, hi
 
   // expensive products first, so VIP baskets lean pricey
   const byPrice = catalog.prices.map((p, i) => [p, i]).sort((a, b) => b[0] - a[0]).map(([, i]) => i)
-  const line = (pricey: boolean) => {
-    const productIndex = pricey ? byPrice[rng.int(0, Math.max(0, Math.floor(byPrice.length / 3) - 1))] : rng.int(0, byPrice.length - 1)
-    return { productIndex, variantIndex: rng.int(0, catalog.variantCounts[productIndex] - 1), quantity: rng.chance(0.2) ? 2 : 1 }
-  }
-  const order = (daysAgo: number, pricey: boolean, maxLines: number): PlannedOrder => ({
-    daysAgo,
-    lines: Array.from({ length: rng.int(1, maxLines) }, () => line(pricey)),
+  const families = productFamilies(catalog)
+  const familyOf = new Map(families.flatMap((f) => f.map((i) => [i, f] as const)))
+  const randomProduct = (pricey: boolean) =>
+    pricey ? byPrice[rng.int(0, Math.max(0, Math.floor(byPrice.length / 3) - 1))] : rng.int(0, byPrice.length - 1)
+  const line = (productIndex: number) => ({
+    productIndex,
+    variantIndex: rng.int(0, catalog.variantCounts[productIndex] - 1),
+    quantity: rng.chance(0.2) ? 2 : 1,
   })
+  // A basket: an anchor (mostly from the favourite family), often a second member of the anchor's family,
+  // then random lines up to the basket size. A product appears once per basket.
+  const order = (daysAgo: number, pricey: boolean, maxLines: number, favourite: number[]): PlannedOrder => {
+    const size = rng.int(1, maxLines)
+    const picked: number[] = []
+    const add = (i: number) => {
+      if (!picked.includes(i)) picked.push(i)
+    }
+    const anchor = favourite.length && rng.chance(FAVOURITE_SHARE) ? rng.pick(favourite) : randomProduct(pricey)
+    add(anchor)
+    const mates = (familyOf.get(anchor) ?? []).filter((i) => i !== anchor)
+    if (mates.length && rng.chance(BUNDLE_SHARE)) add(rng.pick(mates))
+    for (let tries = 0; picked.length < size && tries < 4 * maxLines; tries++) add(randomProduct(pricey))
+    return { daysAgo, lines: picked.map(line) }
+  }
   const days = (min: number, max: number) => min + rng.next() * (max - min)
 
   return archetypes.map((archetype, i) => {
     const first_name = rng.pick(FIRST)
     const last_name = rng.pick(LAST)
     const country = rng.pick(Object.keys(COUNTRIES))
+    const fav = families.length ? rng.pick(families) : []
     let orders: PlannedOrder[] = []
     switch (archetype) {
       case "vip": // frequent, big baskets, recent
-        orders = Array.from({ length: rng.int(6, 12) }, () => order(days(0.5, historyDays), true, 4))
-        orders.push(order(days(0.2, 20), true, 4))
+        orders = Array.from({ length: rng.int(6, 12) }, () => order(days(0.5, historyDays), true, 4, fav))
+        orders.push(order(days(0.2, 20), true, 4, fav))
         break
       case "regular":
-        orders = Array.from({ length: rng.int(2, 5) }, () => order(days(1, historyDays), false, 3))
-        orders.push(order(days(1, 80), false, 3))
+        orders = Array.from({ length: rng.int(2, 5) }, () => order(days(1, historyDays), false, 3, fav))
+        orders.push(order(days(1, 80), false, 3, fav))
         break
       case "lapsed": // bought a while ago, nothing in the last 90 days
-        orders = Array.from({ length: rng.int(1, 4) }, () => order(days(95, historyDays), false, 3))
+        orders = Array.from({ length: rng.int(1, 4) }, () => order(days(95, historyDays), false, 3, fav))
         break
       case "one_time":
-        orders = [order(days(1, historyDays), false, 2)]
+        orders = [order(days(1, historyDays), false, 2, fav)]
         break
       case "guest": // checked out without an account
-        orders = Array.from({ length: rng.int(1, 2) }, () => order(days(1, historyDays), false, 2))
+        orders = Array.from({ length: rng.int(1, 2) }, () => order(days(1, historyDays), false, 2, fav))
         break
       case "no_orders":
         break

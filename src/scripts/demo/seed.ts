@@ -57,6 +57,7 @@ export async function seedDemoStore(container: MedusaContainer, opts: SeedDemoOp
   const people = planCustomers(rng, opts.customers ?? 200, {
     variantCounts: catalog.map((p) => p.variants.length),
     prices: catalog.map((p) => p.variants[0].price),
+    categories: catalog.map((p) => p.category),
   })
 
   const t = () => `${((Date.now() - started) / 1000).toFixed(1)}s`
