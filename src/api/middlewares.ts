@@ -39,6 +39,8 @@ import {
 } from "./admin/personalization/placements/validators"
 import { AdminGateSegment } from "./admin/personalization/segments/[id]/gate/validators"
 import { StoreGetSections } from "./store/personalization/sections/validators"
+// Segment preview (dry run)
+import { AdminPreviewSegment } from "./admin/personalization/segments/preview/validators"
 
 const ADMIN_BODY_LIMIT = 64 * 1024
 // Let the JSON parser accept more than we allow, so an oversized body gets our 400 naming `body`, not a bare 413.
@@ -94,6 +96,13 @@ export default defineMiddlewares({
     ...recommendationRoutes(),
     // Placements, storefront sections and segment offers (issue #6).
     ...storefrontRoutes(),
+    // Segment preview: a read-only dry run of a rule (admin editor's live preview, benchmark).
+    {
+      matcher: "/admin/personalization/segments/preview",
+      methods: ["POST"],
+      bodyParser,
+      middlewares: [maxBodySize(ADMIN_BODY_LIMIT), validateBody(AdminPreviewSegment)],
+    },
   ],
 })
 

@@ -19,6 +19,37 @@ export type Exiting = { membership_id: string; profile_id: string; customer_id: 
 export type SegmentDiff = { enter: Entering[]; exit: Exiting[] }
 
 /**
+ * The CTEs the batch refresh and the admin preview select from (one definition of "who is in"):
+ * `matched` = profiles the rule selects (compileSegmentQuery, values as parameters); `target` = matched and, when
+ * consent is required, consented for `purpose` (the gate planMembership applies per subject); `open` = the segment's
+ * open memberships (id, profile_id, customer_id), empty without a segment.
+ */
+export function segmentSetSql(
+  input: { rule: Rule; purpose: string; segment_id: string | null },
+  now: Date,
+  opts: { catalog: TraitCatalog; requireConsent: boolean }
+): { ctes: string; values: unknown[] } {
+  const compiled = compileSegmentQuery(input.rule, now, opts.catalog)
+  const values: unknown[] = [...compiled.values]
+  // Every $n must appear in the text (Postgres cannot type an unused parameter), so each goes in only when used.
+  const param = (v: unknown) => {
+    values.push(v)
+    return `$${values.length}::text`
+  }
+  const consent = opts.requireConsent ? `COALESCE((p.consent -> ${param(input.purpose)} ->> 'status') = 'granted', false)` : "true"
+  const open =
+    input.segment_id === null
+      ? "SELECT NULL::text AS id, NULL::text AS profile_id, NULL::text AS customer_id WHERE false"
+      : `SELECT m.id, m.profile_id, m.customer_id FROM personalization_segment_membership m
+          WHERE m.segment_id = ${param(input.segment_id)} AND m.exited_at IS NULL AND m.deleted_at IS NULL`
+  const ctes = `WITH matched AS (${compiled.text}),
+       target AS (SELECT p.id, p.customer_id FROM personalization_customer_profile p JOIN matched ON matched.id = p.id
+                   WHERE ${consent}),
+       open AS (${open})`
+  return { ctes, values }
+}
+
+/**
  * `matched` = profiles the rule selects (compileSegmentQuery, values as parameters); `target` = matched and, when
  * consent is required, consented for the segment's purpose — the same gate planMembership applies per subject.
  * Entries and exits are anti-joins of target against the open memberships. A segment that is not active has an
@@ -42,17 +73,7 @@ export async function diffSegment(
     return { enter: [], exit: rows.map((r) => ({ membership_id: r.id, profile_id: r.profile_id, customer_id: r.customer_id, reason })) }
   }
 
-  const compiled = compileSegmentQuery(segment.rule, now, opts.catalog)
-  const n = compiled.values.length
-  const seg = `$${n + 1}::text`
-  const purpose = `$${n + 2}::text`
-  // Every $n must appear in the text (Postgres cannot type an unused parameter), so the purpose goes in only when used.
-  const consent = opts.requireConsent ? `COALESCE((p.consent -> ${purpose} ->> 'status') = 'granted', false)` : "true"
-  const ctes = `WITH matched AS (${compiled.text}),
-       target AS (SELECT p.id, p.customer_id FROM personalization_customer_profile p JOIN matched ON matched.id = p.id
-                   WHERE ${consent}),
-       open AS (${open.replace("$SEG", seg)})`
-  const values = [...compiled.values, segment.id, ...(opts.requireConsent ? [segment.purpose] : [])]
+  const { ctes, values } = segmentSetSql({ rule: segment.rule, purpose: segment.purpose, segment_id: segment.id }, now, opts)
 
   const rows = await sql<{ kind: "enter" | "exit"; membership_id: string | null; profile_id: string; customer_id: string | null; matched: boolean }>(
     container,
