@@ -30,7 +30,8 @@ medusaIntegrationTestRunner({
     const personalization = () => getContainer().resolve<PersonalizationModuleService>("personalization")
 
     // Extra rules beside the demo ones (orders_count, total_spent money, last_order_at relative date, has_account):
-    // a list trait, a segment reference, an absolute date, a money range, an event window, a NOT over a nullable trait.
+    // a list trait, a segment reference, an absolute date, a money range, an event window, a NOT over a nullable trait,
+    // day counts.
     const EXTRA = [
       { handle: "electronics-buyers", rule_text: "categories_bought contains 'electronics'" },
       { handle: "loyal-big", rule_text: "segment('repeat-buyers') AND total_spent >= 300" },
@@ -38,6 +39,8 @@ medusaIntegrationTestRunner({
       { handle: "mid-aov", rule_text: "aov between 40 and 120 OR categories_bought in ('books', 'sports')" },
       { handle: "browsers", rule_text: "event('product_viewed').count(last 7d) >= 2" },
       { handle: "not-german", rule_text: "NOT country = 'DE' AND orders_count >= 1" },
+      // derived day counts (compiled to comparisons of last_order_at / customer_created_at with now - N days)
+      { handle: "recent-tenured", rule_text: "days_since_last_order < 30 AND customer_age_days >= 60" },
     ]
 
     beforeAll(async () => {
@@ -211,6 +214,10 @@ medusaIntegrationTestRunner({
         }
         expect(differences).toEqual([])
         expect(nonEmpty).toBeGreaterThanOrEqual(active.length - 1)
+        // the day-count segment is informative: some members, not everyone
+        const dayCount = expected.get(active.find((s) => s.handle === "recent-tenured")!.id)!
+        console.log(`recent-tenured (day counts): ${dayCount.size} of ${profiles} profiles`)
+        expect(dayCount.size).toBeGreaterThan(0)
 
         // time-based rules (lapsed: -90d, browsers: 7-day window): every profile is due for re-evaluation no later
         // than its next flip, so batch-made memberships also change exactly on time
