@@ -16,12 +16,13 @@ import {
   AdminListSegmentMembers,
   AdminRefreshSegment,
 } from "./admin/personalization/membership-validators"
-import { authenticate, type MiddlewareRoute } from "@medusajs/framework/http"
+import { authenticate, type MiddlewareFunction, type MiddlewareRoute } from "@medusajs/framework/http"
 import { jsonBody } from "./utils/json-body"
 import { AdminTrackEvents, EmptyQuery, StoreSetConsent, StoreTrackEvents } from "./store/personalization/validators"
 import { AdminListAudit } from "./admin/personalization/audit/validators"
 import { mergeVisitorOnCartTransfer } from "./store/personalization/merge-on-transfer"
 import { AdminGetCatalog } from "./admin/personalization/catalog/validators"
+import { AdminExportSegments, AdminImportSegments } from "./admin/personalization/segments/import/validators"
 import { rateLimit } from "../lib/rate-limit"
 // Recommendations and their offline quality (issue #6, points 3-4)
 import {
@@ -63,7 +64,8 @@ export default defineMiddlewares({
       matcher: "/admin/personalization/segments/:id",
       methods: ["POST"],
       bodyParser,
-      middlewares: [maxBodySize(ADMIN_BODY_LIMIT), validateBody(AdminUpdateSegment)],
+      // Express also matches POST /segments/import|preview here: those validate their own bodies.
+      middlewares: exceptCollectionActions([maxBodySize(ADMIN_BODY_LIMIT), validateBody(AdminUpdateSegment)]),
     },
     {
       matcher: "/admin/personalization/segments/:id/refresh",
@@ -134,9 +136,22 @@ function privacyRoutes(): MiddlewareRoute[] {
 }
 
 function adminUiRoutes(): MiddlewareRoute[] {
+  const IMPORT_BODY_LIMIT = 2 * 1024 * 1024
   return [
     { matcher: "/admin/personalization/catalog", methods: ["GET"], middlewares: [validateQuery(AdminGetCatalog)] },
+    { matcher: "/admin/personalization/segments/export", methods: ["GET"], middlewares: [validateQuery(AdminExportSegments)] },
+    { matcher: "/admin/personalization/segments/import", methods: ["POST"], bodyParser: { sizeLimit: "8mb" },
+      middlewares: [maxBodySize(IMPORT_BODY_LIMIT), validateBody(AdminImportSegments)] },
   ]
+}
+// Paths under /segments/ that are actions on the collection, not segment ids.
+const SEGMENT_COLLECTION_ACTIONS = new Set(["import", "export", "preview"])
+
+/** Skips the given middlewares when `:id` is really a collection action (POST /segments/import, …). */
+function exceptCollectionActions(middlewares: MiddlewareFunction[]): MiddlewareFunction[] {
+  return middlewares.map((mw) => (req, res, next) =>
+    SEGMENT_COLLECTION_ACTIONS.has((req.params as Record<string, string>)?.id) ? next() : mw(req, res, next)
+  )
 }
 
 function analyticsRoutes(): MiddlewareRoute[] {
