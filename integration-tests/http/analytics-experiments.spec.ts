@@ -2,7 +2,7 @@
 // with an injected clock), the analytics and alert routes, and experiments with real exposures and orders.
 import path from "path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { BigNumber, ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
+import { BigNumber, ContainerRegistrationKeys, generateJwtToken, MathBN, Modules } from "@medusajs/framework/utils"
 import { seedDemoStore, type SeedDemoResult } from "../../src/scripts/demo/seed"
 import { adminHeaders } from "../helpers/auth"
 import { placeOrder, registerShopper } from "../helpers/storefront"
@@ -231,6 +231,21 @@ medusaIntegrationTestRunner({
     })
 
     describe("experiments", () => {
+      /** Store headers for an existing (seeded) customer: publishable key + a customer bearer token. */
+      async function storeHeadersFor(customerId: string) {
+        const container = getContainer()
+        const identity = await container.resolve(Modules.AUTH).createAuthIdentities({
+          provider_identities: [{ provider: "emailpass", entity_id: `exp-${customerId}` }],
+          app_metadata: { customer_id: customerId },
+        })
+        const secret = (container.resolve(ContainerRegistrationKeys.CONFIG_MODULE) as any).projectConfig.http.jwtSecret
+        const token = generateJwtToken(
+          { actor_id: customerId, actor_type: "customer", auth_identity_id: identity.id, app_metadata: { customer_id: customerId } },
+          { secret, expiresIn: "1d" }
+        )
+        return { "x-publishable-api-key": seeded.publishableKey, authorization: `Bearer ${token}` }
+      }
+
       async function gatedPromotion(code: string, gated = true) {
         const [segment] = await service().listSegments({ handle: "repeat-buyers" }, { take: 1 })
         return getContainer()
@@ -304,6 +319,26 @@ medusaIntegrationTestRunner({
         const [row] = await service().listExposures({ experiment_id: exp.id, customer_id: first })
         expect(row.exposures).toBe(2)
         expect(new Date(row.exposed_at).getTime()).toBe(exposedAt.getTime())
+
+        // GET /store/personalization/offers: a member of the gated segment in control does not see the promotion
+        const repeatGroup = (await service().listSegments({ handle: "repeat-buyers" }, { take: 1 }))[0].customer_group_id!
+        const inGroup = (
+          await container.resolve(Modules.CUSTOMER).listCustomerGroupCustomers({ customer_group_id: repeatGroup }, { take: null })
+        ).map((l: any) => l.customer_id as string)
+        const controlMember = inGroup.find((c) => heldOut.get(c) === true)
+        const treatmentMember = inGroup.find((c) => heldOut.get(c) === false)
+        expect(controlMember && treatmentMember).toBeTruthy()
+        const offersOf = async (customerId: string) =>
+          (await api.get("/store/personalization/offers", { headers: await storeHeadersFor(customerId) })).data.promotions.map((p: any) => p.id)
+        const exposuresOf = async (customerId: string) =>
+          (await service().listExposures({ experiment_id: exp.id, customer_id: customerId }))[0]
+        const before = await exposuresOf(controlMember!)
+        expect(await offersOf(treatmentMember!)).toContain(promo.id)
+        expect(await offersOf(controlMember!)).not.toContain(promo.id)
+        const served = await exposuresOf(controlMember!)
+        expect(served.exposures).toBe(before.exposures + 1) // the store call was logged as an exposure, in the same arm
+        expect(served.arm).toBe("control")
+        expect(served.id).toBe(before.id)
 
         // a shopper exposed now who then checks out over HTTP converts in their arm
         const shopper = await registerShopper(api, seeded.publishableKey, "exp-shopper@example.com")
@@ -385,9 +420,11 @@ medusaIntegrationTestRunner({
       it("a held-out placement variant falls back to the next variant; exposures only where the variant would show", async () => {
         const container = getContainer()
         const placement = await service().createPlacements({ handle: "home.hero" })
+        const { data: products } = await api.get("/store/products?limit=1", { headers: { "x-publishable-api-key": seeded.publishableKey } })
+        const content = (title: string) => ({ title, product_ids: [products.products[0].id] })
         const [vip, fallback] = await service().createPlacementVariants([
-          { name: "VIP hero", priority: 10, content: { title: "VIP" }, placement_id: placement.id } as any,
-          { name: "Default hero", priority: 0, content: { title: "Hello" }, placement_id: placement.id } as any,
+          { name: "VIP hero", priority: 10, content: content("VIP"), placement_id: placement.id } as any,
+          { name: "Default hero", priority: 0, content: content("Hello"), placement_id: placement.id } as any,
         ])
         const created = await post("/admin/personalization/experiments", {
           name: "VIP hero holdout",
@@ -405,6 +442,17 @@ medusaIntegrationTestRunner({
           const arm = assignArm(`visitor:${visitor}`, salt, 30)
           expect(chosen!.id).toBe(arm === "control" ? fallback.id : vip.id)
           if (arm === "control") control++
+        }
+        // over HTTP: GET /store/personalization/sections serves the fallback to control visitors
+        for (const i of [1, 2, 3, 4, 5, 6, 7, 8]) {
+          const visitor = `visitor-${i.toString().padStart(4, "0")}`
+          const res = await api.get(`/store/personalization/sections?placement=home.hero&region_id=${seeded.regionId}`, {
+            headers: { "x-publishable-api-key": seeded.publishableKey, "x-visitor-id": visitor },
+            validateStatus: () => true,
+          })
+          expect({ status: res.status, message: res.data.message }).toEqual({ status: 200, message: undefined })
+          const arm = assignArm(`visitor:${visitor}`, salt, 30)
+          expect(res.data.sections[0].variant.id).toBe(arm === "control" ? fallback.id : vip.id)
         }
         // a subject whose best variant is the default is not part of the experiment
         await firstNotHeldOut(container, { visitor_id: "visitor-other-1" }, [fallback], (v) => v.id)

@@ -33,10 +33,14 @@ export async function experimentResults(container: Resolver, experiment: Experim
   const rows = await sql<Record<string, unknown>>(
     container,
     `WITH exposed AS (
-       SELECT e.id, e.arm, e.exposed_at, e.subject_key, COALESCE(e.customer_id, p.customer_id, m.customer_id) AS customer_id
+       SELECT e.id, e.arm, e.exposed_at, e.subject_key, COALESCE(e.customer_id, p.customer_id, pv.customer_id, m.customer_id) AS customer_id
          FROM personalization_exposure e
+         -- the visitor's profile: by id when logged with one, else by the visitor id in the key
          LEFT JOIN personalization_customer_profile p ON p.id = e.profile_id
-         LEFT JOIN personalization_customer_profile m ON m.id = p.merged_into_id
+         LEFT JOIN personalization_customer_profile pv
+           ON e.profile_id IS NULL AND e.subject_key LIKE 'visitor:%' AND pv.deleted_at IS NULL
+          AND pv.visitor_id = substr(e.subject_key, 9)
+         LEFT JOIN personalization_customer_profile m ON m.id = COALESCE(p.merged_into_id, pv.merged_into_id)
         WHERE e.experiment_id = $1 AND e.deleted_at IS NULL
      ),
      subjects AS (

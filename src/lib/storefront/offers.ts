@@ -6,10 +6,13 @@ import type { MedusaRequest } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { IPricingModuleService, IPromotionModuleService } from "@medusajs/framework/types"
 import { findGatedOffers } from "../gated-offers"
+import { assignAndExpose } from "../experiments/expose"
 import { subjectOf } from "../privacy/subject"
 import { orFallback } from "./degrade"
 import { customerGroupIds, inSalesChannels } from "./priced-products"
 import { subjectSegments, type SubjectSegment } from "./subject-segments"
+import { PERSONALIZATION_MODULE } from "../../modules/personalization"
+import type PersonalizationModuleService from "../../modules/personalization/service"
 
 type SegmentView = { handle: string; name: string }
 
@@ -68,13 +71,19 @@ export async function resolveOffers(req: MedusaRequest, now = new Date()): Promi
 
 async function offersFor(req: MedusaRequest, customerId: string, now: Date): Promise<OffersResponse> {
   const segments = (await subjectSegments(req, { kind: "customer", customer_id: customerId, visitor_id: null })).filter(
-    (s) => s.is_public && s.customer_group_id
+    (s) => s.is_public
   )
   if (!segments.length) return { promotions: [], price_lists: [] }
+  const service = req.scope.resolve<PersonalizationModuleService>(PERSONALIZATION_MODULE)
+  const rows = await service.listSegments({ id: segments.map((s) => s.id) }, { select: ["id", "customer_group_id"], take: null })
+  const groupOf = new Map(rows.map((r) => [r.id, r.customer_group_id as string | null]))
   // Only groups the customer really is in: an offer the engines would not apply is not listed.
   const groups = new Set(await customerGroupIds(req.scope, customerId))
   const byGroup = new Map<string, SubjectSegment>()
-  for (const s of segments) if (groups.has(s.customer_group_id!)) byGroup.set(s.customer_group_id!, s)
+  for (const s of segments) {
+    const group = groupOf.get(s.id)
+    if (group && groups.has(group)) byGroup.set(group, s)
+  }
   if (!byGroup.size) return { promotions: [], price_lists: [] }
 
   const gated = await findGatedOffers(req.scope, [...byGroup.keys()])
@@ -86,7 +95,9 @@ async function offersFor(req: MedusaRequest, customerId: string, now: Date): Pro
     promotionsOf(req, gated.promotions, view, t),
     priceListsOf(req, gated.price_lists, view, t),
   ])
-  return { promotions, price_lists: priceLists }
+  // Experiments (#8): a promotion whose holdout puts this customer in control is not listed; exposures logged.
+  const { heldOut } = await assignAndExpose(req.scope, { customer_id: customerId }, "promotion", promotions.map((p) => p.id), now)
+  return { promotions: promotions.filter((p) => !heldOut.has(p.id)), price_lists: priceLists }
 }
 
 async function promotionsOf(

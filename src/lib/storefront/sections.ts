@@ -7,7 +7,8 @@ import { PERSONALIZATION_MODULE } from "../../modules/personalization"
 import type PersonalizationModuleService from "../../modules/personalization/service"
 import { subjectOf, type StoreSubject } from "../privacy/subject"
 import { orFallback } from "./degrade"
-import { pickVariant, type VariantCandidate } from "./pick-variant"
+import { type VariantCandidate } from "./pick-variant"
+import { pickVariantWithHoldout } from "../experiments/storefront"
 import { contentSource, PlacementContent, type ContentSource } from "./placement-content"
 import { loadPricedProducts, resolveStoreContext, type PricedProduct, type StoreContext } from "./priced-products"
 import { recommendedProducts } from "./recommendation-source"
@@ -109,7 +110,8 @@ export async function resolveSections(req: MedusaRequest, query: SectionsQuery):
     handles.map(async (handle): Promise<Section> => {
       const empty: Section = { placement: handle, variant: null, content: null, source: null, products: [] }
       const placement = placements?.get(handle)
-      const variant = placement ? pickVariant(placement.variants, memberOf) : null
+      // Experiments (#8): a variant held out for this subject falls through to the next one; exposures logged.
+      const variant = placement ? await pickVariantWithHoldout(req.scope, subject, placement.variants, memberOf) : null
       if (!variant) return empty
       const parsed = PlacementContent.safeParse(variant.content)
       if (!parsed.success) return empty // written through the validated workflows, so only a hand-edited row lands here
