@@ -21,6 +21,9 @@ import { jsonBody } from "./utils/json-body"
 import { AdminTrackEvents, EmptyQuery, StoreSetConsent, StoreTrackEvents } from "./store/personalization/validators"
 import { AdminListAudit } from "./admin/personalization/audit/validators"
 import { mergeVisitorOnCartTransfer } from "./store/personalization/merge-on-transfer"
+// RFM, churn model and discovered segments (issue #8, points 3–5)
+import { AdminAnalyticsMlEmptyQuery, AdminTrainChurn } from "./admin/personalization/models/validators"
+import { AdminCreateSegmentFromCluster, AdminDiscover } from "./admin/personalization/discover/validators"
 import { AdminGetCatalog } from "./admin/personalization/catalog/validators"
 import { AdminExportSegments, AdminImportSegments } from "./admin/personalization/segments/import/validators"
 import { rateLimit } from "../lib/rate-limit"
@@ -94,6 +97,8 @@ export default defineMiddlewares({
     ...adminUiRoutes(),
     // Segment KPIs, drift alerts and experiments (issue #8).
     ...analyticsRoutes(),
+    // RFM distribution, churn model, discovered segments (issue #8, points 3–5).
+    ...analyticsMlRoutes(),
     // Recommendations, similarity builds and offline quality (issue #6).
     ...recommendationRoutes(),
     // Placements, storefront sections and segment offers (issue #6).
@@ -203,5 +208,18 @@ function storefrontRoutes(): MiddlewareRoute[] {
       middlewares: [...body, validateBody(AdminGateSegment)] },
     { matcher: "/store/personalization/sections", methods: ["GET"], middlewares: [validateQuery(StoreGetSections)] },
     { matcher: "/store/personalization/offers", methods: ["GET"], middlewares: [empty] },
+  ]
+}
+
+function analyticsMlRoutes(): MiddlewareRoute[] {
+  const body = [maxBodySize(ADMIN_BODY_LIMIT)]
+  return [
+    { matcher: "/admin/personalization/analytics/rfm", methods: ["GET"], middlewares: [validateQuery(AdminAnalyticsMlEmptyQuery)] },
+    { matcher: "/admin/personalization/models/churn", methods: ["GET"], middlewares: [validateQuery(AdminAnalyticsMlEmptyQuery)] },
+    { matcher: "/admin/personalization/models/churn/train", methods: ["POST"], bodyParser,
+      middlewares: [...body, validateBody(AdminTrainChurn)] },
+    { matcher: "/admin/personalization/discover", methods: ["GET"], middlewares: [validateQuery(AdminDiscover)] },
+    { matcher: "/admin/personalization/discover/segments", methods: ["POST"], bodyParser,
+      middlewares: [...body, validateBody(AdminCreateSegmentFromCluster)] },
   ]
 }

@@ -1,6 +1,7 @@
 import { z } from "@medusajs/framework/zod"
 import { defaultCatalog, extendCatalog, type TraitCatalog } from "../../core/rules"
 import { parseCron } from "../../core/schedule/cron"
+import { validateRfmGroups } from "../../core/traits/rfm"
 
 // Plugin options, validated when the module loads so a typo fails the boot with the field named.
 const TRAIT_TYPES = ["number", "money", "string", "string_list", "date", "boolean", "enum"] as const
@@ -64,6 +65,47 @@ export const PluginOptionsSchema = z
       })
       .strict()
       .default({ enabled: true, subject: { perSecond: 10, burst: 300 }, ip: { perSecond: 100, burst: 3000 } }),
+    // RFM (issue #8): named groups over the R score and the mean of F and M, first match wins; every (R, FM)
+    // must fall in a group. Default: DEFAULT_RFM_GROUPS in src/core/traits/rfm.ts (documented in the README).
+    rfm: z
+      .object({
+        groups: z
+          .array(
+            z
+              .object({
+                id: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
+                label: z.string().min(1).max(100).optional(),
+                r: z.tuple([z.number().int().min(1).max(5), z.number().int().min(1).max(5)]),
+                fm: z.tuple([z.number().min(1).max(5), z.number().min(1).max(5)]),
+              })
+              .strict()
+          )
+          .min(1)
+          .max(50)
+          .optional(),
+      })
+      .strict()
+      .superRefine((v, ctx) => {
+        if (!v.groups) return
+        const groups = v.groups.map((g) => ({ ...g, label: g.label ?? g.id }))
+        for (const problem of validateRfmGroups(groups)) {
+          const [where, ...rest] = problem.split(": ")
+          const path = where === "(list)" ? ["groups"] : ["groups", ...where.split(".").map((x) => (/^\d+$/.test(x) ? Number(x) : x))]
+          ctx.addIssue({ code: "custom", path, message: rest.join(": ") })
+        }
+      })
+      .default({}),
+    // Churn risk (issue #8): label = no order in the `horizonDays` after a past cut-off; no model (and no
+    // churn_risk) below `minCustomers` customers or `minPerClass` churned/retained ones; `l2` = ridge penalty.
+    churn: z
+      .object({
+        horizonDays: z.number().int().min(7).max(365).default(90),
+        minCustomers: z.number().int().min(10).max(1_000_000).default(40),
+        minPerClass: z.number().int().min(2).max(1_000_000).default(8),
+        l2: z.number().min(0).max(1000).default(1),
+      })
+      .strict()
+      .default({ horizonDays: 90, minCustomers: 40, minPerClass: 8, l2: 1 }),
     // Typed traits read from customer.metadata, usable in rules:
     // { birth_date: "date", gender: { type: "enum", values: ["f", "m", "x"] } }.
     metadataTraits: z
