@@ -3,19 +3,28 @@ import { useQuery } from "@tanstack/react-query"
 import { useEffect, useState } from "react"
 import { Link } from "react-router-dom"
 import { sdk } from "../lib/sdk"
-import { customerName, errorMessage, type CustomerRef } from "../lib/api"
+import { customerName, errorMessage } from "../lib/api"
 import type { Rule } from "../../core/rules/ast"
 
-/** What POST /admin/personalization/segments/preview answers (fields are read defensively). */
+/** One sample row of the preview: a customer, or an anonymous visitor profile (customer_id null). */
+export interface SampleRow {
+  profile_id: string
+  customer_id: string | null
+  email: string | null
+  first_name: string | null
+  last_name: string | null
+}
+
+/** What POST /admin/personalization/segments/preview answers. */
 export interface Preview {
   count: number
-  sample?: CustomerRef[]
-  entering?: { count: number; sample?: CustomerRef[] } | null
-  exiting?: { count: number; sample?: CustomerRef[] } | null
-  gated?: {
-    promotions?: { id: string; code?: string | null; status?: string | null }[]
-    price_lists?: { id: string; title?: string | null; status?: string | null }[]
-  } | null
+  rule_text: string
+  sample: SampleRow[]
+  /** Only when previewing against an existing segment (segment_id). */
+  entering?: { count: number; sample: SampleRow[] }
+  exiting?: { count: number; sample: SampleRow[] }
+  promotions: { id: string; code: string | null }[]
+  price_lists: { id: string; title: string | null }[]
 }
 
 export function usePreview(input: { rule: Rule | null; purpose: string; segmentId?: string }) {
@@ -33,23 +42,28 @@ export function usePreview(input: { rule: Rule | null; purpose: string; segmentI
       const [rule, purpose, segmentId] = JSON.parse(debounced!) as [Rule, string, string | null]
       const body: Record<string, unknown> = { rule, purpose }
       if (segmentId) body.segment_id = segmentId
-      const res = await sdk.client.fetch<{ preview: Preview }>("/admin/personalization/segments/preview", { method: "POST", body })
-      return res.preview
+      return sdk.client.fetch<Preview>("/admin/personalization/segments/preview", { method: "POST", body })
     },
     retry: false,
     staleTime: 10_000,
   })
 }
 
-function Sample({ customers }: { customers?: CustomerRef[] }) {
-  if (!customers?.length) return null
+function Sample({ rows }: { rows?: SampleRow[] }) {
+  if (!rows?.length) return null
   return (
-    <ul className="flex flex-col gap-y-1">
-      {customers.map((c) => (
-        <li key={c.id}>
-          <Link to={`/customers/${c.id}`} className="txt-compact-small text-ui-fg-interactive hover:underline">
-            {customerName(c)}
-          </Link>
+    <ul className="flex flex-col gap-y-1" data-testid="preview-sample">
+      {rows.map((r) => (
+        <li key={r.profile_id}>
+          {r.customer_id ? (
+            <Link to={`/customers/${r.customer_id}`} className="txt-compact-small text-ui-fg-interactive hover:underline">
+              {customerName({ id: r.customer_id, email: r.email, first_name: r.first_name, last_name: r.last_name })}
+            </Link>
+          ) : (
+            <Text size="small" className="text-ui-fg-subtle">
+              anonymous visitor
+            </Text>
+          )}
         </li>
       ))}
     </ul>
@@ -91,7 +105,7 @@ export function PreviewPanel({
               {p.count}
             </Text>
           </div>
-          <Sample customers={p.sample} />
+          <Sample rows={p.sample} />
           {editing && p.entering && p.exiting && (
             <div className="flex flex-col gap-y-2">
               <Text size="small">
@@ -100,14 +114,14 @@ export function PreviewPanel({
                 </Badge>{" "}
                 would enter
               </Text>
-              <Sample customers={p.entering.sample} />
+              <Sample rows={p.entering.sample} />
               <Text size="small">
                 <Badge size="2xsmall" color="red">
                   −{p.exiting.count}
                 </Badge>{" "}
                 would leave
               </Text>
-              <Sample customers={p.exiting.sample} />
+              <Sample rows={p.exiting.sample} />
             </div>
           )}
           {editing && (
@@ -115,18 +129,18 @@ export function PreviewPanel({
               <Text size="xsmall" className="text-ui-fg-subtle">
                 Gated to this segment
               </Text>
-              {!p.gated?.promotions?.length && !p.gated?.price_lists?.length ? (
+              {!p.promotions.length && !p.price_lists.length ? (
                 <Text size="small">No promotion or price list</Text>
               ) : (
                 <ul>
-                  {p.gated?.promotions?.map((x) => (
+                  {p.promotions.map((x) => (
                     <li key={x.id}>
                       <Link to={`/promotions/${x.id}`} className="txt-compact-small text-ui-fg-interactive hover:underline">
                         Promotion {x.code ?? x.id}
                       </Link>
                     </li>
                   ))}
-                  {p.gated?.price_lists?.map((x) => (
+                  {p.price_lists.map((x) => (
                     <li key={x.id}>
                       <Link to={`/price-lists/${x.id}`} className="txt-compact-small text-ui-fg-interactive hover:underline">
                         Price list {x.title ?? x.id}

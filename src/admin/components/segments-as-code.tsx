@@ -12,7 +12,7 @@ interface ImportResult {
     changed: { handle: string; fields: string[] }[]
     unchanged: string[]
   }
-  placements?: { created: string[]; changed: { handle: string; fields: string[] }[]; unchanged: string[] } | null
+  notes?: string[]
 }
 
 /** Export all segments as one JSON document; import one with a dry run (diff) before applying. */
@@ -169,7 +169,11 @@ function Plan({ plan }: { plan: ImportResult }) {
   return (
     <div className="flex flex-col gap-y-3 rounded-md border border-ui-border-base p-3" data-testid="import-plan" aria-live="polite">
       {section("Segments", plan.segments)}
-      {plan.placements && section("Placements", plan.placements)}
+      {plan.notes?.map((n) => (
+        <Text size="small" key={n} className="text-ui-fg-subtle">
+          {n}
+        </Text>
+      ))}
     </div>
   )
 }
