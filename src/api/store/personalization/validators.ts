@@ -13,6 +13,22 @@ export const MAX_AGE_MS = 7 * 86_400_000
 
 const hasNul = (v: unknown) => JSON.stringify(v).includes("\\u0000")
 
+// Found by the fuzz suite (#10): a key named like an Object.prototype member (hasOwnProperty, toString, …) anywhere
+// in the properties crashed Medusa's workflow input handling (500), and a lone UTF-16 surrogate in a string made
+// Postgres refuse the jsonb (500). Both are refused up front with a 400 naming `properties`.
+const RESERVED_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype))
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+function jsonProblem(v: unknown): string | null {
+  let problem: string | null = null
+  JSON.stringify(v, function (key, value) {
+    if (problem) return undefined
+    if (key !== "" && RESERVED_KEYS.has(key)) problem = `must not use the reserved key '${key}'`
+    else if (LONE_SURROGATE.test(key) || (typeof value === "string" && LONE_SURROGATE.test(value))) problem = "must not contain unpaired UTF-16 surrogates"
+    return value
+  })
+  return problem
+}
+
 const eventType = z.string().refine((t) => (STORE_EVENT_TYPES as readonly string[]).includes(t) || CUSTOM_EVENT_RE.test(t), {
   message: `unknown event type; allowed: ${STORE_EVENT_TYPES.join(", ")} or a custom x_* type (x_[a-z0-9_]+)`,
 })
@@ -23,6 +39,10 @@ const properties = z
     message: `must be at most ${MAX_PROPERTIES_BYTES} bytes as JSON`,
   })
   .refine((p) => !hasNul(p), { message: "must not contain NUL characters" })
+  .superRefine((p, ctx) => {
+    const problem = jsonProblem(p)
+    if (problem) ctx.addIssue({ code: "custom", message: problem })
+  })
 
 export const TrackedEvent = z
   .object({

@@ -4,6 +4,7 @@ import type PersonalizationModuleService from "../../../modules/personalization/
 import type { RefreshState } from "./start-segment-refresh"
 import type { AppliedRefresh } from "./apply-segment-refresh"
 import type { GroupMirror } from "./mirror-segment-group"
+import { notFound } from "../../../lib/errors"
 
 export type RefreshResult = RefreshState & { segment_id: string; member_count: number; group: GroupMirror }
 
@@ -17,6 +18,8 @@ export const finishSegmentRefreshStep = createStep(
       { id: input.segment_id },
       { select: ["id", "refresh_state", "last_refreshed_at", "member_count"], take: 1 }
     )
+    // Deleted while it was being refreshed (found by the fuzz suite: a 500 reading refresh_state of undefined).
+    if (!s) throw notFound("Segment", input.segment_id)
     const finishedAt = new Date()
     const state: RefreshState = {
       ...(s.refresh_state as RefreshState),
