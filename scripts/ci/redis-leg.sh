@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Redis leg: the integration suite with event-bus-redis, workflow-engine-redis and locking-redis switched on
-# (the root medusa-config.ts does that when REDIS_URL is set). Starts a private, non-persistent redis-server on a
-# free 127.0.0.1 port and stops it again, also on failure.
+# Redis leg: the integration suites that genuinely exercise Redis, with event-bus-redis, workflow-engine-redis and
+# locking-redis switched on (the root medusa-config.ts does that when REDIS_URL is set) and the plugin's membership
+# cache and rate limiter on Redis. Not the whole suite (the test leg runs that on the local bus): only the suites
+# where Redis changes behaviour — the real-time pipeline (Redis bus + workflow engine + locking), store tracking and
+# consent (events through the Redis bus), the membership cache (incl. Redis stopped mid-suite), rate limits and
+# faults, and the server + worker scale-out. Starts a private, non-persistent redis-server on a free 127.0.0.1 port
+# and stops it again, also on failure.
 #
-# Env: CI_TMP (scratch parent dir, default /tmp), CI_PIDS_FILE (records "pid <n>" for .ci/run's trap).
+# Env: CI_TMP (scratch parent dir, default /tmp), CI_PIDS_FILE (records "pid <n>" for .ci/run's trap),
+#      REDIS_SUITES (jest path regex; default below).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -71,8 +76,14 @@ done
 [ "$ok" = 1 ] || { log "redis-server does not answer PING"; cat "$dir/redis.log" || true; exit 1; }
 log "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on 127.0.0.1:$port (pid $(cat "$pidfile"))"
 
+suites="${REDIS_SUITES:-integration-tests/http/(pipeline|consent-tracking|cache|scale-out|rate-limits?|faults?)\.spec\.ts}"
+log "suites: $suites"
 rc=0
-REDIS_URL="redis://127.0.0.1:$port" npm run test:integration || rc=$?
+REDIS_URL="redis://127.0.0.1:$port" npm run test:integration -- "$suites" || rc=$?
+
+# Scale-out: a server and two workers (production build) against one Postgres and this Redis (db 7).
+log "scale-out: server + 2 workers"
+node scripts/ci/scale-out.mjs || rc=$?
 
 # The suite must really have gone through Redis (event bus / workflow engine leave BullMQ keys behind).
 keys="$(redis-cli -h 127.0.0.1 -p "$port" dbsize 2>/dev/null || echo 0)"

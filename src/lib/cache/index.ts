@@ -92,6 +92,18 @@ export async function invalidateMemberships(container: Resolver, profileIds: Ite
   }
 }
 
+/** The UTC minute of `at` as YYYY-MM-DDTHH:MM. */
+export const minuteOf = (at: Date) => at.toISOString().slice(0, 16)
+
+/** Counts a scheduled job's run in its minute (across processes with Redis). Never throws. */
+export async function recordJobRun(container: Resolver, job: string, at: Date = new Date()): Promise<void> {
+  try {
+    await slotOf(container).cache.recordRun(job, minuteOf(at))
+  } catch {
+    // observability only
+  }
+}
+
 /** Call after a segment was created, changed or deleted: every cached entry and the catalogue go stale. */
 export async function segmentCatalogChanged(container: Resolver): Promise<void> {
   try {

@@ -44,6 +44,18 @@ export class MemoryMembershipCache implements MembershipCache {
     this.generation++
   }
 
+  private readonly runCounts = new Map<string, number>()
+
+  async recordRun(job: string, minute: string): Promise<void> {
+    const k = `${job}|${minute}`
+    this.runCounts.set(k, (this.runCounts.get(k) ?? 0) + 1)
+    if (this.runCounts.size > 1_000) this.runCounts.delete(this.runCounts.keys().next().value as string)
+  }
+
+  async runs(job: string, minute: string): Promise<number | null> {
+    return this.runCounts.get(`${job}|${minute}`) ?? 0
+  }
+
   healthy(): boolean {
     return true
   }

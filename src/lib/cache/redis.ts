@@ -1,6 +1,7 @@
 // Redis back end (ioredis). Keys, all under `mp:` and all with a TTL except the generation counter:
 //   mp:v              the cache generation (INCR): entries stamped with an older one are misses
 //   mp:m:<profile>    "<generation>|<segment id>,<segment id>…" (open memberships), or "!<redis time µs>" (a tombstone)
+//   mp:runs:<job>:<minute>  runs of a scheduled job in that UTC minute (1 h TTL)
 // A read is one pipelined round trip (TIME + MGET of generation and keys); a fill is one Lua call (atomic
 // generation check, skips keys invalidated after the read began); an invalidation is one Lua call per 1000 keys. Commands fail fast while disconnected (no offline queue, short timeouts): the
 // caller then reads Postgres. After any outage (or a failed invalidation) the generation is bumped before the
@@ -175,6 +176,23 @@ export class RedisMembershipCache implements MembershipCache {
       await this.client.incr(GENERATION_KEY)
     } catch (e) {
       this.down(e as Error)
+    }
+  }
+
+  async recordRun(job: string, minute: string): Promise<void> {
+    try {
+      const key = `${KEY_PREFIX}runs:${job}:${minute}`
+      await this.client.pipeline().incr(key).pexpire(key, 3_600_000).exec()
+    } catch {
+      // observability only
+    }
+  }
+
+  async runs(job: string, minute: string): Promise<number | null> {
+    try {
+      return Number((await this.client.get(`${KEY_PREFIX}runs:${job}:${minute}`)) ?? 0)
+    } catch {
+      return null
     }
   }
 

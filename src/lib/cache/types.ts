@@ -28,6 +28,13 @@ export interface MembershipCache {
   invalidate(profileIds: string[]): Promise<void>
   /** Makes every entry stale (segment catalogue changed). Never throws. */
   bumpGeneration(): Promise<void>
+  /**
+   * Counts one run of a scheduled job in `minute` (YYYY-MM-DDTHH:MM, UTC): shared across processes with Redis,
+   * so operators (and the scale-out test) can see a minute job ran once across instances. Never throws.
+   */
+  recordRun(job: string, minute: string): Promise<void>
+  /** Runs counted for `job` in `minute` (null when the back end is unreachable). */
+  runs(job: string, minute: string): Promise<number | null>
   /** True when reads may be served from the cache (Redis connected and its namespace re-validated). */
   healthy(): boolean
   close(): Promise<void>

@@ -4,43 +4,54 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
 import { inTransaction } from "../../../lib/db/transaction"
+import { sql } from "../../../lib/db/raw-sql"
 import { invalidateMemberships } from "../../../lib/cache"
 import type { RefreshSegment, SegmentDiff } from "../../../lib/segments/segment-diff"
-import type { RefreshState } from "./start-segment-refresh"
 
 export const REFRESH_BATCH_SIZE = 500
+/** Entries/exits per transaction: set-based INSERT … SELECT unnest / UPDATE … FROM unnest, so larger is cheaper. */
+export const APPLY_BATCH_SIZE = 5000
 
 /** A membership row this refresh opened or closed. */
 export type Changed = { membership_id: string; profile_id: string; customer_id: string | null; reason: string }
 export type AppliedRefresh = { entered: Changed[]; exited: Changed[] }
-type Undo = { segment_id: string; batches: { created: string[]; closed: string[] }[] }
+/**
+ * What compensation needs, constant-size however large the diff: the rows this run wrote are recognised by the
+ * segment, the run's evaluation instant (entered_at / exited_at), a "batch refresh" reason and a write time after
+ * the run started (one refresh per segment at a time: the lock).
+ */
+type Undo = { segment_id: string; at: string; since: string; wrote: boolean }
 
 /**
- * Applies the diff in batches of REFRESH_BATCH_SIZE, each batch one transaction, updating the progress on the
- * segment after each. Entries that a concurrent real-time run already made are skipped (ON CONFLICT on the
- * one-open-stay index); exits already closed are skipped. If a batch fails, the batches before it are undone
- * here (a failing step gets no compensation input); compensation undoes every batch, newest first.
+ * Applies the diff in batches of APPLY_BATCH_SIZE, each batch one set-based statement in one transaction, updating
+ * the progress on the segment after each (one UPDATE). Entries that a concurrent real-time run already made are
+ * skipped (ON CONFLICT on the one-open-stay index); exits already closed are skipped. If a batch fails, the batches
+ * before it are undone here (a failing step gets no compensation input); compensation undoes them all. The
+ * membership cache is invalidated for every profile a batch changed, after its commit.
  */
 export const applySegmentRefreshStep = createStep(
   "personalization-apply-segment-refresh",
   async (input: { segment: RefreshSegment; diff: SegmentDiff; now: Date }, { container }) => {
-    const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
     const now = new Date(input.now).toISOString()
     const segmentId = input.segment.id
-    const undo: Undo = { segment_id: segmentId, batches: [] }
+    const [{ since }] = await sql<{ since: string }>(container, `SELECT clock_timestamp()::text AS since`)
+    const undo: Undo = { segment_id: segmentId, at: now, since, wrote: false }
     const applied: AppliedRefresh = { entered: [], exited: [] }
     const total = input.diff.enter.length + input.diff.exit.length
     let done = 0
-    const progress = async () => {
-      const [s] = await service.listSegments({ id: segmentId }, { select: ["id", "refresh_state"], take: 1 })
-      await service.updateSegments({
-        id: segmentId,
-        refresh_state: { ...(s.refresh_state as RefreshState), done, total, entered: applied.entered.length, exited: applied.exited.length },
-      })
-    }
+    const progress = () =>
+      sql(
+        container,
+        `UPDATE personalization_segment
+            SET refresh_state = COALESCE(refresh_state, '{}'::jsonb) || jsonb_build_object('done', $2::int, 'total', $3::int, 'entered', $4::int, 'exited', $5::int),
+                updated_at = now()
+          WHERE id = $1`,
+        [segmentId, done, total, applied.entered.length, applied.exited.length]
+      )
     try {
-      for (let i = 0; i < input.diff.enter.length; i += REFRESH_BATCH_SIZE) {
-        const batch = input.diff.enter.slice(i, i + REFRESH_BATCH_SIZE)
+      for (let i = 0; i < input.diff.enter.length; i += APPLY_BATCH_SIZE) {
+        const batch = input.diff.enter.slice(i, i + APPLY_BATCH_SIZE)
+        undo.wrote = true
         const rows = await inTransaction(container, (run) =>
           run<{ id: string; profile_id: string; customer_id: string | null; reason: string }>(
             `INSERT INTO personalization_segment_membership
@@ -59,14 +70,14 @@ export const applySegmentRefreshStep = createStep(
             ]
           )
         )
-        undo.batches.push({ created: rows.map((r) => r.id), closed: [] })
         await invalidateMemberships(container, rows.map((r) => r.profile_id))
         applied.entered.push(...rows.map((r) => ({ membership_id: r.id, profile_id: r.profile_id, customer_id: r.customer_id, reason: r.reason })))
         done += batch.length
         await progress()
       }
-      for (let i = 0; i < input.diff.exit.length; i += REFRESH_BATCH_SIZE) {
-        const batch = input.diff.exit.slice(i, i + REFRESH_BATCH_SIZE)
+      for (let i = 0; i < input.diff.exit.length; i += APPLY_BATCH_SIZE) {
+        const batch = input.diff.exit.slice(i, i + APPLY_BATCH_SIZE)
+        undo.wrote = true
         const rows = await inTransaction(container, (run) =>
           run<{ id: string; profile_id: string; customer_id: string | null; exit_reason: string }>(
             `UPDATE personalization_segment_membership m
@@ -77,7 +88,6 @@ export const applySegmentRefreshStep = createStep(
             [now, batch.map((e) => e.membership_id), batch.map((e) => e.reason)]
           )
         )
-        undo.batches.push({ created: [], closed: rows.map((r) => r.id) })
         await invalidateMemberships(container, rows.map((r) => r.profile_id))
         applied.exited.push(...rows.map((r) => ({ membership_id: r.id, profile_id: r.profile_id, customer_id: r.customer_id, reason: r.exit_reason })))
         done += batch.length
@@ -96,31 +106,28 @@ export const applySegmentRefreshStep = createStep(
 )
 
 async function undoBatches(container: { resolve<T = unknown>(key: string): T }, undo: Undo) {
-  for (const batch of [...undo.batches].reverse()) {
-    const touched: string[] = []
-    await inTransaction(container, async (run) => {
-      if (batch.created.length) {
-        const gone = await run<{ profile_id: string }>(
-          `DELETE FROM personalization_segment_membership WHERE id = ANY($1::text[]) RETURNING profile_id`,
-          [batch.created]
-        )
-        touched.push(...gone.map((r) => r.profile_id))
-      }
-      if (batch.closed.length) {
-        // Reopen unless a newer stay is open by now (the one-open-stay index would refuse it anyway).
-        const reopened = await run<{ profile_id: string }>(
-          `UPDATE personalization_segment_membership m SET exited_at = NULL, exit_reason = NULL, updated_at = now()
-            WHERE m.id = ANY($1::text[]) AND NOT EXISTS (
-              SELECT 1 FROM personalization_segment_membership o
-               WHERE o.segment_id = m.segment_id AND o.profile_id = m.profile_id AND o.exited_at IS NULL AND o.deleted_at IS NULL)
-           RETURNING m.profile_id`,
-          [batch.closed]
-        )
-        touched.push(...reopened.map((r) => r.profile_id))
-      }
-    })
-    await invalidateMemberships(container, touched)
-  }
+  if (!undo.wrote) return
+  const touched = await inTransaction(container, async (run) => {
+    const gone = await run<{ profile_id: string }>(
+      `DELETE FROM personalization_segment_membership
+        WHERE segment_id = $1 AND entered_at = $2::timestamptz AND created_at >= $3::timestamptz AND reason LIKE 'batch refresh:%'
+       RETURNING profile_id`,
+      [undo.segment_id, undo.at, undo.since]
+    )
+    // Reopen unless a newer stay is open by now (the one-open-stay index would refuse it anyway).
+    const reopened = await run<{ profile_id: string }>(
+      `UPDATE personalization_segment_membership m SET exited_at = NULL, exit_reason = NULL, updated_at = now()
+        WHERE m.segment_id = $1 AND m.exited_at = $2::timestamptz AND m.updated_at >= $3::timestamptz
+          AND m.exit_reason LIKE 'batch refresh:%' AND m.deleted_at IS NULL
+          AND NOT EXISTS (
+            SELECT 1 FROM personalization_segment_membership o
+             WHERE o.segment_id = m.segment_id AND o.profile_id = m.profile_id AND o.exited_at IS NULL AND o.deleted_at IS NULL)
+       RETURNING m.profile_id`,
+      [undo.segment_id, undo.at, undo.since]
+    )
+    return [...gone, ...reopened].map((r) => r.profile_id)
+  })
+  await invalidateMemberships(container, touched)
   const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
   await service.recountMembers([undo.segment_id])
 }

@@ -1,0 +1,308 @@
+#!/usr/bin/env node
+// `npm run bench` — the issue #9 benchmark (not part of `npm test`). Production mode: `medusa build` + `medusa start`
+// (bench/lib/app.mjs) on an embedded Postgres (or DATABASE_URL), demo store seeded, then --profiles visitor profiles
+// with 10 behaviour events each generated set-based in SQL (bench/lib/generate.mjs). HTTP load comes from autocannon
+// in a SECOND process (bench/lib/load.mjs); latencies of the real-time path and the batch paths from timers here.
+// Prints the table and writes bench-results.json (git-ignored).
+//
+//   npm run bench -- [--profiles 100000] [--events-per-profile 10] [--duration 30] [--connections 10]
+//                    [--reuse-build] [--smoke]      (--smoke: short legs, exits non-zero only on errors)
+import fs from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import { spawn } from "node:child_process"
+import pg from "pg"
+import { ROOT, SERVER_DIR, buildApp, migrate, createAdmin, startMedusa, stopAll, database, freePort, run } from "./lib/app.mjs"
+import { generate, BENCH_SEGMENTS } from "./lib/generate.mjs"
+
+const args = process.argv.slice(2)
+const opt = (name, dflt) => {
+  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`))
+  if (i < 0) return dflt
+  const a = args[i]
+  return a.includes("=") ? a.split("=")[1] : args[i + 1]
+}
+const smoke = args.includes("--smoke")
+const PROFILES = Number(opt("profiles", 100_000))
+const EVENTS_PER_PROFILE = Number(opt("events-per-profile", 10))
+const DURATION = Number(opt("duration", smoke ? 5 : 30))
+const CONNECTIONS = Number(opt("connections", 10))
+const RT_SAMPLES = smoke ? 6 : 40
+const log = (m) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`)
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+const errors = []
+const rows = []
+const pct = (xs, p) => {
+  if (!xs.length) return null
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]
+}
+const ms = (x) => (x === null || x === undefined ? "n/a" : `${x.toFixed(1)} ms`)
+
+function row(figure, target, measured, pass, notes = "") {
+  rows.push({ figure, target, measured, pass, notes })
+}
+
+/** autocannon in a second process (bench/lib/load.mjs); returns its JSON summary. */
+function load(spec) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, "bench/lib/load.mjs")], { stdio: ["pipe", "pipe", "inherit"] })
+    let out = ""
+    child.stdout.on("data", (d) => (out += d))
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`load process exited ${code}`))
+      try {
+        resolve(JSON.parse(out.trim().split("\n").pop()))
+      } catch (e) {
+        reject(new Error(`load process output: ${out.slice(-500)}`))
+      }
+    })
+    child.stdin.end(JSON.stringify(spec))
+  })
+}
+
+function rssOf(pid) {
+  // The medusa process and its children (the CLI may fork); kB → MB.
+  try {
+    const out = fs.readFileSync(`/proc/${pid}/status`, "utf8")
+    return Number(/VmRSS:\s+(\d+)/.exec(out)[1]) / 1024
+  } catch {
+    return null
+  }
+}
+
+async function main() {
+  const t0 = Date.now()
+  const machine = {
+    cpus: os.cpus().length,
+    cpu_model: os.cpus()[0]?.model,
+    ram_gb: Math.round(os.totalmem() / 1e9),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    loadavg_at_start: os.loadavg().map((x) => Number(x.toFixed(2))),
+  }
+  log(`profiles=${PROFILES} events/profile=${EVENTS_PER_PROFILE} duration=${DURATION}s connections=${CONNECTIONS}${smoke ? " (smoke)" : ""}`)
+  const tmp = fs.mkdtempSync(path.join(process.env.CI_TMP || os.tmpdir(), "mp-bench-"))
+  fs.chmodSync(tmp, 0o755)
+  const db = await database({ dir: path.join(tmp, "pg"), name: "mp_bench", log })
+  const env = { DATABASE_URL: db.url, MP_RATE_LIMIT: JSON.stringify({ enabled: false }) }
+  const client = new pg.Client({ connectionString: db.url })
+  const result = { date: new Date().toISOString(), machine, options: { PROFILES, EVENTS_PER_PROFILE, DURATION, CONNECTIONS, smoke }, rows, errors, timings: {} }
+  try {
+    await buildApp({ reuse: args.includes("--reuse-build"), log })
+    await migrate(env, log)
+    await createAdmin(env, "admin@bench.local", "supersecret")
+    log("seeding the demo store (products, region, publishable key)")
+    await run(process.execPath, [path.join(ROOT, "node_modules/@medusajs/cli/cli.js"), "exec", "./src/scripts/seed-demo.js", "customers=20", "products=24"], {
+      cwd: SERVER_DIR,
+      env: { NODE_ENV: "production", MEDUSA_ADMIN_DISABLE: "true", ...env },
+    })
+    await client.connect()
+    const tg = Date.now()
+    await generate(client, { profiles: PROFILES, eventsPerProfile: EVENTS_PER_PROFILE, log })
+    result.timings.generate_s = (Date.now() - tg) / 1000
+
+    const port = await freePort()
+    const app = await startMedusa({ name: "medusa", port, env, log })
+    const base = app.url
+    const http = async (method, url, body, headers = {}) => {
+      const res = await fetch(base + url, { method, headers: { "content-type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) })
+      const data = await res.json().catch(() => ({}))
+      if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(data).slice(0, 300)}`)
+      return data
+    }
+    const { token } = await http("POST", "/auth/user/emailpass", { email: "admin@bench.local", password: "supersecret" })
+    const admin = { authorization: `Bearer ${token}` }
+    const pk = (await client.query(`SELECT token FROM api_key WHERE type = 'publishable' AND deleted_at IS NULL ORDER BY created_at LIMIT 1`)).rows[0].token
+    const regionId = (await client.query(`SELECT id FROM region WHERE deleted_at IS NULL LIMIT 1`)).rows[0]?.id
+    const productIds = (await client.query(`SELECT id FROM product WHERE deleted_at IS NULL AND status = 'published' ORDER BY created_at LIMIT 8`)).rows.map((r) => r.id)
+    const store = { "x-publishable-api-key": pk }
+
+    // --- batch refresh: 20 segments over all profiles + events ---------------------------------------------
+    const segIds = []
+    for (const [handle, rule_text] of BENCH_SEGMENTS) {
+      const { segment } = await http("POST", "/admin/personalization/segments", { handle, name: handle, rule_text, status: "draft", is_public: true }, admin)
+      segIds.push(segment.id)
+    }
+    // Activated in SQL so the timed refresh below is the only evaluation (an API activation refreshes inline).
+    await client.query(`UPDATE personalization_segment SET status = 'active' WHERE id = ANY($1)`, [segIds])
+    await http("POST", `/admin/personalization/segments/${segIds[0]}`, { description: "bench" }, admin) // bumps the cache generation
+    const refreshTimes = []
+    const tr = Date.now()
+    for (const id of segIds) {
+      const t = Date.now()
+      await http("POST", `/admin/personalization/segments/${id}/refresh`, {}, admin)
+      refreshTimes.push({ id, ms: Date.now() - t })
+    }
+    const refreshS = (Date.now() - tr) / 1000
+    const members = (await client.query(`SELECT count(*)::int AS n FROM personalization_segment_membership WHERE exited_at IS NULL AND deleted_at IS NULL`)).rows[0].n
+    result.timings.refresh = refreshTimes
+    row(
+      `batch refresh, ${PROFILES.toLocaleString("en-US")} profiles + ${(PROFILES * EVENTS_PER_PROFILE).toLocaleString("en-US")} events × 20 segments`,
+      "≤ 30 s (at 1M + 10M)",
+      `${refreshS.toFixed(1)} s (${members.toLocaleString("en-US")} memberships entered; slowest segment ${(Math.max(...refreshTimes.map((r) => r.ms)) / 1000).toFixed(1)} s)`,
+      PROFILES >= 1_000_000 ? refreshS <= 30 : null,
+      PROFILES < 1_000_000 ? "run at a smaller scale than the target" : ""
+    )
+    log(`batch refresh: ${refreshS.toFixed(1)} s, ${members} open memberships`)
+
+    // --- EXPLAIN of the top five queries ------------------------------------------------------------------------
+    try {
+      const out = await run(process.execPath, [path.join(ROOT, "node_modules/ts-node/dist/bin.js"), "--transpile-only", "bench/explain.ts", JSON.stringify([segIds[10], BENCH_SEGMENTS[10][1]])], {
+        cwd: ROOT,
+        env: { DATABASE_URL: db.url },
+      })
+      result.explain = JSON.parse(out.trim().split("\n").pop())
+      fs.writeFileSync(path.join(ROOT, "bench-explain.txt"), result.explain.map((e) => `## ${e.name}\n${e.plan}\n`).join("\n"))
+      log("EXPLAIN of the top five queries written to bench-explain.txt")
+    } catch (e) {
+      errors.push(`explain: ${e.message.slice(0, 300)}`)
+    }
+
+    // --- segment preview (count + 20 samples) ----------------------------------------------------------------
+    try {
+      const times = []
+      let last = null
+      for (const rule_text of [BENCH_SEGMENTS[10][1], BENCH_SEGMENTS[15][1], BENCH_SEGMENTS[1][1]]) {
+        const t = Date.now()
+        last = await http("POST", "/admin/personalization/segments/preview", { rule_text }, admin)
+        times.push(Date.now() - t)
+      }
+      row("segment preview (count + 20 samples)", "≤ 1.5 s (at 1M + 10M)", `max ${Math.max(...times)} ms over 3 rules (last count ${last?.count ?? last?.preview?.count ?? "?"})`, PROFILES >= 1_000_000 ? Math.max(...times) <= 1500 : null)
+    } catch (e) {
+      errors.push(`preview: ${e.message}`)
+      row("segment preview (count + 20 samples)", "≤ 1.5 s", "not measured", null, (e.message || String(e)).slice(0, 200))
+    }
+
+    // --- real-time: native event → membership + managed group ---------------------------------------------
+    try {
+      const email = `rt-${Date.now()}@rt-in.bench`
+      const { token: regToken } = await http("POST", "/auth/customer/emailpass/register", { email, password: "s3cret-pass" })
+      const { customer } = await http("POST", "/store/customers", { email, first_name: "Rt", last_name: "Bench" }, { ...store, authorization: `Bearer ${regToken}` })
+      const { segment } = await http("POST", "/admin/personalization/segments", { handle: "bench-rt", name: "bench-rt", rule_text: "email_domain = 'rt-in.bench'", status: "active", purpose: "personalization" }, admin)
+      // Consent for the customer's profile (the pipeline made it on customer.created).
+      let profileId = null
+      for (let i = 0; i < 200 && !profileId; i++) {
+        profileId = (await client.query(`SELECT id FROM personalization_customer_profile WHERE customer_id = $1`, [customer.id])).rows[0]?.id
+        if (!profileId) await sleep(50)
+      }
+      await client.query(`UPDATE personalization_customer_profile SET consent = $2::jsonb WHERE id = $1`, [profileId, JSON.stringify({ personalization: { status: "granted", recorded_at: new Date().toISOString() } })])
+      const state = async () => {
+        const r = await client.query(
+          `SELECT EXISTS (SELECT 1 FROM personalization_segment_membership WHERE segment_id = $1 AND customer_id = $2 AND exited_at IS NULL AND deleted_at IS NULL) AS member,
+                  EXISTS (SELECT 1 FROM customer_group_customer WHERE customer_group_id = $3 AND customer_id = $2 AND deleted_at IS NULL) AS grouped`,
+          [segment.id, customer.id, segment.customer_group_id]
+        )
+        return r.rows[0]
+      }
+      const lat = []
+      for (let i = 0; i < RT_SAMPLES; i++) {
+        const enter = i % 2 === 0
+        const t = performance.now()
+        await http("POST", `/admin/customers/${customer.id}`, { email: `rt-${Date.now()}-${i}@${enter ? "rt-in" : "rt-out"}.bench` }, admin)
+        for (;;) {
+          const s = await state()
+          if (s.member === enter && s.grouped === enter) break
+          if (performance.now() - t > 30_000) throw new Error(`membership did not ${enter ? "enter" : "exit"} within 30 s`)
+          await sleep(2)
+        }
+        lat.push(performance.now() - t)
+      }
+      const p50 = pct(lat, 50), p95 = pct(lat, 95)
+      result.timings.realtime_ms = lat
+      row("native event → membership + group updated, p50/p95 (local bus)", "p95 ≤ 50 ms", `${ms(p50)} / ${ms(p95)} (${lat.length} samples, admin update → group link visible)`, p95 <= 50)
+      row("  same, Redis bus", "p95 ≤ 50 ms", "not measured in this run", null, "needs REDIS_URL and a second boot; see docs/benchmarks.md")
+    } catch (e) {
+      errors.push(`real-time: ${e.message}`)
+      row("native event → membership + group updated, p50/p95 (local bus)", "p95 ≤ 50 ms", "error", false, e.message.slice(0, 200))
+    }
+
+    // --- HTTP load: autocannon in a second process -----------------------------------------------------------
+    const visitors = Math.min(PROFILES, 50_000)
+    const common = { base, connections: CONNECTIONS, duration: DURATION, pk, visitors }
+    const products = await load({ ...common, kind: "get", path: `/store/products?limit=12${regionId ? `&region_id=${regionId}` : ""}` })
+    log(`GET /store/products?limit=12: p95 ${products.p95} ms, ${products.rps} req/s, non2xx ${products.non2xx}`)
+    // Sections: a placement with a default and one segment variant.
+    let sections = null
+    try {
+      await http("POST", "/admin/personalization/placements", {
+        handle: "bench.hero",
+        variants: [
+          { name: "default", content: { title: "For you", product_ids: productIds.slice(0, 8) } },
+          { name: "nl", segment_id: segIds[4], priority: 10, content: { title: "Voor jou", product_ids: productIds.slice(0, 4) } },
+        ],
+      }, admin)
+      sections = await load({ ...common, kind: "get", path: `/store/personalization/sections?placement=bench.hero${regionId ? `&region_id=${regionId}` : ""}`, visitorHeader: true })
+      log(`GET sections: p95 ${sections.p95} ms, non2xx ${sections.non2xx}`)
+      const ratio = sections.p95 / products.p95
+      row("GET /store/personalization/sections p95 ÷ GET /store/products?limit=12 p95", "≤ 1.3", `${ratio.toFixed(2)} (${sections.p95} ms / ${products.p95} ms; ${sections.rps} vs ${products.rps} req/s)`, ratio <= 1.3 && sections.non2xx === 0, sections.non2xx ? `${sections.non2xx} non-2xx` : "")
+    } catch (e) {
+      errors.push(`sections: ${e.message}`)
+      row("GET /store/personalization/sections p95 ÷ GET /store/products?limit=12 p95", "≤ 1.3", "not measured", null, e.message.slice(0, 200))
+    }
+    const regions = await load({ ...common, kind: "get", path: "/store/regions" })
+    const me = await load({ ...common, kind: "get", path: "/store/personalization/me", visitorHeader: true })
+    const meRatio = me.p95 / regions.p95
+    log(`GET me: p95 ${me.p95} ms (${me.non2xx} non2xx) vs regions p95 ${regions.p95} ms`)
+    row("GET /store/personalization/me p95 ÷ GET /store/regions p95", "≤ 1.0", `${meRatio.toFixed(2)} (${me.p95} ms / ${regions.p95} ms; ${me.rps} vs ${regions.rps} req/s)`, meRatio <= 1.0 && me.non2xx === 0, me.non2xx ? `${me.non2xx} non-2xx` : "")
+
+    const before = (await client.query(`SELECT count(*)::int AS n FROM personalization_behavior_event`)).rows[0].n
+    const events = await load({ ...common, kind: "events", path: "/store/personalization/events", batch: 50 })
+    const after = (await client.query(`SELECT count(*)::int AS n FROM personalization_behavior_event`)).rows[0].n
+    const perSec = (after - before) / events.seconds
+    log(`POST events: ${Math.round(perSec)} events/s stored, batch p99 ${events.p99} ms, non2xx ${events.non2xx}`)
+    row(`POST /store/personalization/events, batches of 50, sustained ${DURATION} s`, "≥ 5,000 events/s, batch p99 ≤ 100 ms", `${Math.round(perSec).toLocaleString("en-US")} events/s stored, batch p99 ${events.p99} ms (${events.rps} req/s)`, perSec >= 5000 && events.p99 <= 100 && events.non2xx === 0, events.non2xx ? `${events.non2xx} non-2xx` : "")
+    result.load = { products, sections, regions, me, events }
+
+    // --- memory: this process vs a bare Medusa on the same database ------------------------------------------
+    const withPlugin = rssOf(app.pid)
+    await app.stop()
+    try {
+      const bareDir = path.join(tmp, "bare")
+      fs.mkdirSync(bareDir, { recursive: true })
+      fs.writeFileSync(
+        path.join(bareDir, "medusa-config.js"),
+        `const { defineConfig } = require("@medusajs/framework/utils")
+module.exports = defineConfig({ projectConfig: { databaseUrl: process.env.DATABASE_URL, http: { jwtSecret: "b", cookieSecret: "b", storeCors: "*", adminCors: "*", authCors: "*" } }, admin: { disable: true } })\n`
+      )
+      fs.writeFileSync(path.join(bareDir, "package.json"), JSON.stringify({ name: "bare-host", version: "0.0.0", private: true }))
+      fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(bareDir, "node_modules"), "dir")
+      const barePort = await freePort()
+      const bare = await startMedusa({ name: "bare medusa", port: barePort, env, log, cwd: bareDir })
+      await load({ ...common, base: bare.url, kind: "get", path: `/store/products?limit=12${regionId ? `&region_id=${regionId}` : ""}`, duration: Math.min(DURATION, 10) })
+      const without = rssOf(bare.pid)
+      await bare.stop()
+      const extra = withPlugin - without
+      row(`extra RSS with the plugin vs without, ${PROFILES.toLocaleString("en-US")} profiles in the DB`, "≤ 60 MB (at 1M)", `${extra.toFixed(0)} MB (${withPlugin.toFixed(0)} vs ${without.toFixed(0)} MB, after load)`, extra <= 60)
+    } catch (e) {
+      row("extra RSS with the plugin vs without", "≤ 60 MB", `with plugin ${withPlugin?.toFixed(0)} MB; bare not measured`, null, e.message.slice(0, 200))
+    }
+
+    // --- rule evaluations/s (in-process) ----------------------------------------------------------------------
+    try {
+      const out = await run(process.execPath, [path.join(ROOT, "node_modules/ts-node/dist/bin.js"), "--transpile-only", "bench/rules.bench.ts"], { cwd: ROOT })
+      const lines = out.split("\n").filter((l) => /^(evaluate|matches)\(20-condition/.test(l)).map((l) => l.replace(/\s+/g, " ").trim())
+      row("rule evaluations/s (20 conditions), in-process", "report", lines.length ? lines.join("; ") : "see npm run bench:rules", null)
+    } catch (e) {
+      row("rule evaluations/s (20 conditions), in-process", "report", "error", null, e.message.slice(0, 200))
+    }
+  } catch (e) {
+    errors.push(e.stack || e.message)
+  } finally {
+    await client.end().catch(() => {})
+    await stopAll()
+    await db.stop()
+    fs.rmSync(tmp, { recursive: true, force: true })
+  }
+  result.timings.total_s = (Date.now() - t0) / 1000
+  fs.writeFileSync(path.join(ROOT, "bench-results.json"), JSON.stringify(result, null, 2))
+  console.log("\n| figure | target | measured | met |\n|---|---|---|---|")
+  for (const r of rows) console.log(`| ${r.figure} | ${r.target} | ${r.measured}${r.notes ? ` — ${r.notes}` : ""} | ${r.pass === null ? "—" : r.pass ? "yes" : "no"} |`)
+  console.log(`\nmachine: ${machine.cpus} × ${machine.cpu_model}, ${machine.ram_gb} GB, node ${machine.node}; total ${result.timings.total_s.toFixed(0)} s; bench-results.json written`)
+  if (errors.length) {
+    console.error(`\nERRORS:\n${errors.join("\n")}`)
+    process.exit(1)
+  }
+}
+
+main()
