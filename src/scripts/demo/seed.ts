@@ -18,6 +18,7 @@ export type SeedDemoOptions = {
   admin?: { email: string; password: string } | false
   segments?: boolean // create the example segments, default true
   profiles?: boolean // run the plugin's profile refresh for every customer afterwards, default true
+  recommendations?: boolean // build product similarity from the seeded orders afterwards, default true
   log?: (message: string) => void
 }
 
@@ -72,6 +73,7 @@ export async function seedDemoStore(container: MedusaContainer, opts: SeedDemoOp
   const publishableKey = await createPublishableKey(container, setup.salesChannelId)
   const segments = wantSegments ? await seedSegments(container, log) : []
   const profiles = opts.profiles ?? true ? await recomputeProfiles(container, now, log) : 0
+  if (opts.recommendations ?? true) await buildRecommendations(container, log)
   log(`done in ${t()}`)
   return {
     skipped: false,
@@ -133,5 +135,18 @@ async function recomputeProfiles(container: MedusaContainer, now: Date, log: (m:
   } catch (e: any) {
     log(`profile refresh skipped: ${e?.message ?? e}`)
     return 0
+  }
+}
+
+// Product similarity from the seeded orders, so recommendations work right away (the job rebuilds it daily).
+// Loaded lazily and never fatal, like the segments.
+async function buildRecommendations(container: MedusaContainer, log: (m: string) => void) {
+  try {
+    const { buildProductSimilarityWorkflow }: typeof import("../../workflows/recommendations/build-product-similarity") =
+      require("../../workflows/recommendations/build-product-similarity")
+    const { result } = await buildProductSimilarityWorkflow(container).run({ input: {} })
+    log(`recommendations: ${result.rows} neighbours for ${result.products} products from ${result.orders} orders`)
+  } catch (e: any) {
+    log(`recommendations skipped: ${e?.message ?? e}`)
   }
 }
