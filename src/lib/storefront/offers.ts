@@ -11,6 +11,8 @@ import { subjectOf } from "../privacy/subject"
 import { orFallback } from "./degrade"
 import { customerGroupIds, inSalesChannels } from "./priced-products"
 import { subjectSegments, type SubjectSegment } from "./subject-segments"
+import { PERSONALIZATION_MODULE } from "../../modules/personalization"
+import type PersonalizationModuleService from "../../modules/personalization/service"
 
 type SegmentView = { handle: string; name: string }
 
@@ -69,13 +71,19 @@ export async function resolveOffers(req: MedusaRequest, now = new Date()): Promi
 
 async function offersFor(req: MedusaRequest, customerId: string, now: Date): Promise<OffersResponse> {
   const segments = (await subjectSegments(req, { kind: "customer", customer_id: customerId, visitor_id: null })).filter(
-    (s) => s.is_public && s.customer_group_id
+    (s) => s.is_public
   )
   if (!segments.length) return { promotions: [], price_lists: [] }
+  const service = req.scope.resolve<PersonalizationModuleService>(PERSONALIZATION_MODULE)
+  const rows = await service.listSegments({ id: segments.map((s) => s.id) }, { select: ["id", "customer_group_id"], take: null })
+  const groupOf = new Map(rows.map((r) => [r.id, r.customer_group_id as string | null]))
   // Only groups the customer really is in: an offer the engines would not apply is not listed.
   const groups = new Set(await customerGroupIds(req.scope, customerId))
   const byGroup = new Map<string, SubjectSegment>()
-  for (const s of segments) if (groups.has(s.customer_group_id!)) byGroup.set(s.customer_group_id!, s)
+  for (const s of segments) {
+    const group = groupOf.get(s.id)
+    if (group && groups.has(group)) byGroup.set(group, s)
+  }
   if (!byGroup.size) return { promotions: [], price_lists: [] }
 
   const gated = await findGatedOffers(req.scope, [...byGroup.keys()])

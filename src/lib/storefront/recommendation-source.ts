@@ -1,18 +1,29 @@
-// Products for a placement variant whose content is `recommendations: { strategy, limit }`.
-// TODO(#6 point 3): serve these from the recommender (src/lib/recommendations) once it exists; until then a
-// recommendations variant resolves with no products (the section still returns its title, image and CTA).
+// Products for a placement variant whose content is `recommendations: { strategy, limit }`, served by the
+// recommender (lib/recommendations). A section never fails because of it: any error (including a 404 the
+// recommender would give a recommendations call) is logged and the section gets no products.
 import type { MedusaRequest } from "@medusajs/framework/http"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { recommendFor } from "../recommendations"
 import type { StoreSubject } from "../privacy/subject"
 import type { RecommendationStrategy } from "./placement-content"
 import type { PricedProduct, StoreContext } from "./priced-products"
 
-export type RecommendedProduct = PricedProduct & { reason?: string }
+/** A recommended product carries why it was picked: bought_together, viewed_together, segment_bestseller, popular. */
+export type RecommendedProduct = PricedProduct & { reason: string }
 
 export async function recommendedProducts(
-  _req: MedusaRequest,
-  _ctx: StoreContext,
-  _subject: StoreSubject,
-  _input: { strategy: RecommendationStrategy; limit: number }
+  req: MedusaRequest,
+  ctx: StoreContext,
+  subject: StoreSubject,
+  input: { strategy: RecommendationStrategy; limit: number }
 ): Promise<RecommendedProduct[]> {
-  return []
+  try {
+    const result = await recommendFor(req.scope, subject, { strategy: input.strategy, limit: input.limit, store: ctx })
+    return result.items.map((item) => ({ ...item.product, reason: item.reason }))
+  } catch (err) {
+    req.scope
+      .resolve<{ warn(message: string): void }>(ContainerRegistrationKeys.LOGGER)
+      .warn(`personalization: recommendations for a section failed, serving none: ${(err as Error)?.message ?? err}`)
+    return []
+  }
 }
