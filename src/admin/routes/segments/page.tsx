@@ -6,6 +6,7 @@ import { Link, useNavigate } from "react-router-dom"
 import { formatDate, statusColor, useSegments, type SegmentStatus } from "../../lib/api"
 import { EmptyState, ErrorState, LoadingRows } from "../../components/states"
 import { SegmentsAsCode } from "../../components/segments-as-code"
+import { Sparkline, useSegmentSeries } from "../../components/size-chart"
 
 const PAGE_SIZE = 20
 const ALL = "all"
@@ -34,6 +35,8 @@ const SegmentsPage = () => {
   })
   const segments = data?.segments ?? []
   const count = data?.count ?? 0
+  // Members per day over the last 7 days, from the daily snapshots (one request for the page).
+  const series = useSegmentSeries(segments.map((s) => s.id), 7)
   const filtered = !!q || status !== ALL
 
   return (
@@ -112,6 +115,7 @@ const SegmentsPage = () => {
                 <Table.HeaderCell>Status</Table.HeaderCell>
                 <Table.HeaderCell>Purpose</Table.HeaderCell>
                 <Table.HeaderCell className="text-right">Members</Table.HeaderCell>
+                <Table.HeaderCell>Last 7 days</Table.HeaderCell>
                 <Table.HeaderCell>Last refreshed</Table.HeaderCell>
               </Table.Row>
             </Table.Header>
@@ -132,6 +136,9 @@ const SegmentsPage = () => {
                   </Table.Cell>
                   <Table.Cell className="text-right" data-testid="segment-members">
                     {s.member_count}
+                  </Table.Cell>
+                  <Table.Cell>
+                    <Sparkline series={series.data?.get(s.id)} />
                   </Table.Cell>
                   <Table.Cell>{formatDate(s.last_refreshed_at)}</Table.Cell>
                 </Table.Row>

@@ -7,6 +7,7 @@ import { sdk } from "../../../lib/sdk"
 import { customerName, errorMessage, formatDate, keys, statusColor, useSegment, type CustomerRef, type Segment } from "../../../lib/api"
 import { EmptyState, ErrorState, LoadingRows } from "../../../components/states"
 import { GatePromotionDrawer } from "../../../components/gate-promotion"
+import { SizeChart } from "../../../components/size-chart"
 
 const MEMBERS_PAGE = 20
 
@@ -23,6 +24,7 @@ const SegmentDetailPage = () => {
   return (
     <div className="flex flex-col gap-y-3">
       <Header segment={segment} refreshing={refreshing} setRefreshing={setRefreshing} />
+      <SizeChart segment={segment} />
       <Members segment={segment} />
       <History segment={segment} />
     </div>
