@@ -5,7 +5,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { BigNumber, ContainerRegistrationKeys, generateJwtToken, MathBN, Modules } from "@medusajs/framework/utils"
 import { seedDemoStore, type SeedDemoResult } from "../../src/scripts/demo/seed"
 import { adminHeaders } from "../helpers/auth"
-import { placeOrder, registerShopper } from "../helpers/storefront"
+import { getCart, openCart, placeOrder, registerShopper } from "../helpers/storefront"
 import { sql } from "../../src/lib/db/raw-sql"
 import segmentSnapshotsJob from "../../src/jobs/segment-snapshots"
 import { SEGMENT_DRIFT } from "../../src/lib/analytics/drift"
@@ -235,7 +235,7 @@ medusaIntegrationTestRunner({
       async function storeHeadersFor(customerId: string) {
         const container = getContainer()
         const identity = await container.resolve(Modules.AUTH).createAuthIdentities({
-          provider_identities: [{ provider: "emailpass", entity_id: `exp-${customerId}` }],
+          provider_identities: [{ provider: "emailpass", entity_id: `exp-${customerId}-${Date.now()}-${Math.random()}` }],
           app_metadata: { customer_id: customerId },
         })
         const secret = (container.resolve(ContainerRegistrationKeys.CONFIG_MODULE) as any).projectConfig.http.jwtSecret
@@ -415,6 +415,48 @@ medusaIntegrationTestRunner({
         expect((await post(`/admin/personalization/experiments/${exp.id}/stop`)).status).toBe(404)
         expect((await post(`/admin/personalization/experiments/pexp_nope`, { name: "x" })).status).toBe(404)
         expect((await del(`/admin/personalization/experiments/pexp_nope`)).status).toBe(404)
+      })
+
+      it("an automatic segment promotion is not applied to the control arm's carts (and is for the treatment)", async () => {
+        const container = getContainer()
+        const [segment] = await service().listSegments({ handle: "repeat-buyers" }, { take: 1 })
+        const promo = await container.resolve(Modules.PROMOTION).createPromotions({
+          code: "AUTO10",
+          type: "standard",
+          status: "active",
+          is_automatic: true,
+          application_method: { type: "percentage", target_type: "order", allocation: "across", value: 10, currency_code: "eur" },
+          rules: [{ attribute: "customer.groups.id", operator: "in", values: [segment.customer_group_id!] }],
+        })
+        const created = await post("/admin/personalization/experiments", {
+          name: "Auto 10% holdout",
+          target_type: "promotion",
+          target_id: promo.id,
+          holdout_percent: 50,
+        })
+        expect(created.status).toBe(201)
+        const id = created.data.experiment.id
+        const [{ salt }] = await sql<{ salt: string }>(container, `SELECT salt FROM personalization_experiment WHERE id = $1`, [id])
+        const members = (
+          await container.resolve(Modules.CUSTOMER).listCustomerGroupCustomers({ customer_group_id: segment.customer_group_id! }, { take: null })
+        ).map((l: any) => l.customer_id as string)
+        const control = members.find((c) => assignArm(`customer:${c}`, salt, 50) === "control")!
+        const treatment = members.find((c) => assignArm(`customer:${c}`, salt, 50) === "treatment")!
+        expect(control && treatment).toBeTruthy()
+        const codesFor = async (customerId: string) => {
+          const shopper = { email: `${customerId}@example.com`, customerId, headers: await storeHeadersFor(customerId) }
+          const cartId = await openCart(api, shopper)
+          return ((await getCart(api, shopper, cartId)).promotions ?? []).map((p: any) => p.code)
+        }
+        expect(await codesFor(treatment)).toContain("AUTO10")
+        expect(await codesFor(control)).not.toContain("AUTO10")
+        // pricing the carts exposed both subjects, each in its arm
+        const exposures = await service().listExposures({ experiment_id: id }, { take: null })
+        expect(exposures.find((e) => e.customer_id === control)?.arm).toBe("control")
+        expect(exposures.find((e) => e.customer_id === treatment)?.arm).toBe("treatment")
+        // once stopped, the control gets the discount too
+        expect((await post(`/admin/personalization/experiments/${id}/stop`)).status).toBe(200)
+        expect(await codesFor(control)).toContain("AUTO10")
       })
 
       it("a held-out placement variant falls back to the next variant; exposures only where the variant would show", async () => {
