@@ -62,6 +62,23 @@ describe("evaluate ≡ compileSql (Postgres)", () => {
     expect(informative).toBeGreaterThan(RULES * 0.3)
   }, 120_000)
 
+  // Day counts are 2 of ~36 traits above (a day count in ~6% of the rules): a run of rules over them and their base
+  // dates only, so every operator meets the profiles' boundary instants (exactly 30 days, ± 1 ms, midnights).
+  const daysCatalog = new Map([...testCatalog].filter(([name, d]) => "daysSince" in d.source || name === "last_order_at" || name === "customer_created_at"))
+  it("matches the same profiles for 400 random rules over day counts and their base dates", async () => {
+    let informative = 0
+    await fc.assert(
+      fc.asyncProperty(ruleArb(daysCatalog), async (rule) => {
+        expect(validateRule(rule, testCatalog).ok).toBe(true)
+        const [sql, js] = [await sqlMatches(rule), jsMatches(rule)]
+        expect({ rule, ids: sql }).toEqual({ rule, ids: js })
+        if (js.length > 0 && js.length < subjects.size) informative++
+      }),
+      { numRuns: 400 }
+    )
+    expect(informative).toBeGreaterThan(400 * 0.3)
+  }, 120_000)
+
   it("agrees on hand-picked boundary rules", async () => {
     const texts = [
       "last_order_at < -30d",
