@@ -12,8 +12,32 @@ import {
 } from "@medusajs/medusa/core-flows"
 import { seedDemoStore } from "../../src/scripts/demo/seed"
 import { adminHeaders } from "../helpers/auth"
-import { getCart, openCart, registerShopper, waitFor, type Shopper } from "../helpers/storefront"
+import { getCart, openCart, placeOrder, registerShopper, waitFor, type Shopper } from "../helpers/storefront"
 import { sql } from "../../src/lib/db/raw-sql"
+import { createStep, createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { gatePriceListStep, gatePromotionStep } from "../../src/workflows/segments/gate-to-segment-steps"
+import { createPlacementStep, createPlacementVariantsStep } from "../../src/workflows/placements/steps/placement-writes"
+
+// Compensation checks: each write step followed by a step that fails, so the engine must undo the write.
+const failStep = createStep("storefront-test-fail", async () => {
+  throw new Error("boom after the write")
+})
+const gatePromotionThenFail = createWorkflow("storefront-test-gate-promotion-then-fail", (input: { promotion_id: string; group_id: string }) => {
+  gatePromotionStep(input)
+  failStep()
+  return new WorkflowResponse(undefined)
+})
+const gatePriceListThenFail = createWorkflow("storefront-test-gate-price-list-then-fail", (input: { price_list_id: string; group_id: string }) => {
+  gatePriceListStep(input)
+  failStep()
+  return new WorkflowResponse(undefined)
+})
+const createPlacementThenFail = createWorkflow("storefront-test-create-placement-then-fail", (input: { handle: string }) => {
+  const placement = createPlacementStep({ handle: input.handle })
+  createPlacementVariantsStep({ placement_id: placement.id, variants: [{ name: "A", content: { product_ids: [] } }] })
+  failStep()
+  return new WorkflowResponse(undefined)
+})
 
 jest.setTimeout(300_000)
 
@@ -427,6 +451,23 @@ medusaIntegrationTestRunner({
         }
       })
 
+      it("fills a recommendations variant from the recommender, each product with its reason", async () => {
+        const order = await placeOrder(api, plainShopper)
+        const bought = order.items[0].product_id
+        const created = await adminPost(PLACEMENTS, {
+          handle: "home.popular",
+          variants: [{ name: "Popular", content: { title: "Popular now", recommendations: { strategy: "popular", limit: 3 } } }],
+        })
+        expect(created.status).toBe(201)
+        const res = await sections(`placement=home.popular&region_id=${eurRegion}`, guest("visitor-popular-01"))
+        expect(res.status).toBe(200)
+        const [section] = res.data.sections
+        expect(section.source).toEqual({ type: "recommendations", strategy: "popular", limit: 3 })
+        expect(section.products[0]).toMatchObject({ id: bought, reason: "popular" })
+        expect(section.products[0].variants[0].calculated_price.currency_code).toBe("eur")
+        expect(section.products.length).toBeLessThanOrEqual(3)
+      })
+
       it("refuses bad input naming the field", async () => {
         const cases: [string, Record<string, string>, number, RegExp][] = [
           ["placement=home.nope", guest(), 404, /placement: no placement with handle 'home.nope'/],
@@ -566,6 +607,52 @@ medusaIntegrationTestRunner({
         const rules = await container().resolve(Modules.PROMOTION).listPromotionRules({ attribute: "customer.groups.id" } as any, { relations: ["values", "promotions"] })
         const mineRules = rules.filter((r: any) => r.promotions.some((p: any) => p.id === promo.id))
         expect(mineRules).toHaveLength(1) // one rule, not two
+      })
+
+      it("compensation undoes exactly what gating and placement creation wrote", async () => {
+        const promotions = container().resolve(Modules.PROMOTION)
+        const pricing = container().resolve(Modules.PRICING)
+        const groupRules = async (promotionId: string) =>
+          (await promotions.listPromotions({ id: promotionId }, { relations: ["rules", "rules.values"] }))[0].rules!
+            .filter((r: any) => r.attribute === "customer.groups.id")
+            .map((r: any) => ({ operator: r.operator, values: r.values.map((v: any) => v.value).sort() }))
+        const listRule = async (listId: string) =>
+          (await pricing.listPriceListRules({ price_list_id: listId } as any)).find((r: any) => r.attribute === "customer.groups.id")
+
+        const bare = await promotion("BARE10")
+        const shared = await promotion("SHARED10", [{ attribute: "customer.groups.id", operator: "in", values: ["cusgroup_other"] }])
+        for (const p of [bare, shared]) {
+          const { errors } = await gatePromotionThenFail(container()).run({
+            input: { promotion_id: p.id, group_id: gold.customer_group_id },
+            throwOnError: false,
+          })
+          expect(errors.map((e: any) => e.error.message)).toContain("boom after the write")
+        }
+        expect(await groupRules(bare.id)).toEqual([]) // the added rule is gone
+        expect(await groupRules(shared.id)).toEqual([{ operator: "in", values: ["cusgroup_other"] }]) // the value is gone
+
+        const priceSet = await variantPriceSet(products[1].variants[0].id)
+        const [plain, gatedElsewhere] = await pricing.createPriceLists([
+          { title: "Plain", description: "x", status: "active", type: "sale", prices: [{ amount: 1, currency_code: "eur", price_set_id: priceSet }] },
+          {
+            title: "Elsewhere",
+            description: "x",
+            status: "active",
+            type: "sale",
+            rules: { "customer.groups.id": ["cusgroup_other"] },
+            prices: [{ amount: 2, currency_code: "eur", price_set_id: priceSet }],
+          },
+        ] as any)
+        for (const l of [plain, gatedElsewhere]) {
+          await gatePriceListThenFail(container()).run({ input: { price_list_id: l.id, group_id: gold.customer_group_id }, throwOnError: false })
+        }
+        expect(await listRule(plain.id)).toBeUndefined()
+        expect((await listRule(gatedElsewhere.id))?.value).toEqual(["cusgroup_other"])
+
+        await createPlacementThenFail(container()).run({ input: { handle: "home.doomed" }, throwOnError: false })
+        expect((await adminGet(`${PLACEMENTS}?q=doomed`)).data.count).toBe(0)
+        const left = await sql(container(), `SELECT id FROM personalization_placement WHERE handle = 'home.doomed'`)
+        expect(left).toHaveLength(0)
       })
 
       it("gating is idempotent, audited, and refuses unknown ids and bad bodies", async () => {
