@@ -10,7 +10,7 @@ import { sql } from "../../src/lib/db/raw-sql"
 import segmentSnapshotsJob from "../../src/jobs/segment-snapshots"
 import { SEGMENT_DRIFT } from "../../src/lib/analytics/drift"
 import { assignAndExpose, firstNotHeldOut } from "../../src/lib/experiments/expose"
-import { assignArm } from "../../src/core/stats"
+import { assignArm, mulberry32 } from "../../src/core/stats"
 import type PersonalizationModuleService from "../../src/modules/personalization/service"
 
 jest.setTimeout(300_000)
@@ -457,6 +457,74 @@ medusaIntegrationTestRunner({
         // once stopped, the control gets the discount too
         expect((await post(`/admin/personalization/experiments/${id}/stop`)).status).toBe(200)
         expect(await codesFor(control)).toContain("AUTO10")
+      })
+
+      it("simulated traffic through the results route (seeded): a planted uplift is detected, an A/A split is not", async () => {
+        const container = getContainer()
+        const placement = await service().createPlacements({ handle: "sim.hero" })
+        const [a, b] = await service().createPlacementVariants([
+          { name: "A", priority: 1, content: { title: "A", product_ids: ["p"] }, placement_id: placement.id } as any,
+          { name: "B", priority: 1, content: { title: "B", product_ids: ["p"] }, placement_id: placement.id } as any,
+        ])
+        const start = async (variantId: string) => {
+          const res = await post("/admin/personalization/experiments", {
+            name: `sim ${variantId}`,
+            target_type: "placement_variant",
+            target_id: variantId,
+            holdout_percent: 50,
+            conversion_window_days: 7,
+            min_sample: 100,
+          })
+          expect(res.status).toBe(201)
+          const [{ salt }] = await sql<{ salt: string }>(container, `SELECT salt FROM personalization_experiment WHERE id = $1`, [
+            res.data.experiment.id,
+          ])
+          return { id: res.data.experiment.id as string, salt }
+        }
+        const uplift = await start(a.id)
+        const aa = await start(b.id)
+        const exposedAt = new Date(Date.now() - 10 * DAY)
+        const random = mulberry32(8)
+        const orders: any[] = []
+        const simulate = async (x: { id: string; salt: string }, prefix: string, rates: { control: number; treatment: number }) => {
+          for (let i = 0; i < 600; i++) {
+            const customerId = `cus_${prefix}_${i}`
+            const { assignments } = await assignAndExpose(container, { customer_id: customerId }, "placement_variant", [
+              x.id === uplift.id ? a.id : b.id,
+            ], exposedAt)
+            const arm = assignments[0].arm
+            if (random() < rates[arm]) {
+              const at = new Date(exposedAt.getTime() + (1 + Math.floor(random() * 5)) * DAY)
+              orders.push({
+                created_at: at,
+                updated_at: at,
+                region_id: seeded.regionId,
+                customer_id: customerId,
+                email: `${customerId}@example.com`,
+                currency_code: "eur",
+                items: [{ title: "Sim item", quantity: 1, unit_price: 20 + Math.floor(random() * 40) }],
+              })
+            }
+          }
+        }
+        await simulate(uplift, "up", { control: 0.1, treatment: 0.2 })
+        await simulate(aa, "aa", { control: 0.15, treatment: 0.15 })
+        const orderService = container.resolve(Modules.ORDER)
+        for (let i = 0; i < orders.length; i += 100) await orderService.createOrders(orders.slice(i, i + 100))
+
+        const up = (await get(`/admin/personalization/experiments/${uplift.id}`)).data.experiment.results
+        expect(up.arms.control.subjects + up.arms.treatment.subjects).toBe(600)
+        expect(up.srm.mismatch).toBe(false)
+        expect(up.verdict.code).toBe("treatment_better")
+        expect(up.conversion.absolute_ci.lower).toBeGreaterThan(0)
+        expect(up.conversion.relative_uplift).toBeGreaterThan(0)
+        expect(up.revenue_per_subject.difference).toBeGreaterThan(0)
+
+        const flat = (await get(`/admin/personalization/experiments/${aa.id}`)).data.experiment.results
+        expect(flat.srm.mismatch).toBe(false)
+        expect(flat.verdict.code).toBe("no_significant_difference")
+        expect(flat.conversion.absolute_ci.lower).toBeLessThan(0)
+        expect(flat.conversion.absolute_ci.upper).toBeGreaterThan(0)
       })
 
       it("a held-out placement variant falls back to the next variant; exposures only where the variant would show", async () => {
