@@ -7,6 +7,7 @@ import {
   newEventNode,
   newTraitNode,
   traitArity,
+  typedNumber,
   updateNode,
   removeNode,
   valuesForOp,
@@ -457,7 +458,7 @@ function ValueInput({
       inputMode={numeric ? "decimal" : undefined}
       placeholder={type === "money" ? "0.00" : numeric ? "0" : "value"}
       value={text}
-      onChange={(e) => onChange({ ...value, text: numeric ? e.target.value.trim() : e.target.value } as ValueDraft)}
+      onChange={(e) => onChange(numeric ? typedNumber(e.target.value) : ({ ...value, text: e.target.value } as ValueDraft))}
     />
   )
 }
@@ -548,7 +549,7 @@ function EventHead(ctx: Ctx & { node: EventNode }) {
               aria-label={`Event value${node.values.length > 1 ? ` ${i + 1}` : ""}`}
               value={v.kind === "boolean" ? "" : v.text}
               onChange={(e) =>
-                set({ values: node.values.map((x, j) => (j === i ? ({ ...x, text: e.target.value.trim() } as ValueDraft) : x)) })
+                set({ values: node.values.map((x, j) => (j === i ? typedNumber(e.target.value) : x)) })
               }
             />
           ))}

@@ -20,10 +20,11 @@ import type {
   TraitType,
   WindowUnit,
 } from "../../core/rules/ast"
+import { compareDecimal, decimalToString, toDecimal } from "../../core/rules/decimal"
 
 export type ValueDraft =
   | { kind: "number"; text: string } // a JS number
-  | { kind: "decimal"; text: string } // an exact decimal string, e.g. money "100.10"
+  | { kind: "decimal"; text: string; typed?: boolean } // an exact decimal string, e.g. money "100.10" (typed: entered by the user, emitted in canonical form)
   | { kind: "string"; text: string } // text, enum value or an absolute ISO date
   | { kind: "boolean"; value: boolean }
   | { kind: "relative"; text: string } // today, -30d, -48h, -15m
@@ -162,7 +163,8 @@ function readScalar(d: ValueDraft): Read<Scalar> {
         ? { ok: true, value: { relative: d.text } }
         : { ok: false, message: `'${d.text}' is not a relative date (today, -30d, -48h, -15m)` }
     case "decimal":
-      return DECIMAL_RE.test(d.text) ? { ok: true, value: d.text } : { ok: false, message: `'${d.text}' is not a number` }
+      if (!DECIMAL_RE.test(d.text)) return { ok: false, message: `'${d.text}' is not a number` }
+      return { ok: true, value: d.typed ? decimalToString(toDecimal(d.text)!) : d.text }
     case "number": {
       const t = d.text.trim()
       const n = Number(t)
@@ -271,6 +273,20 @@ function nodeToRule(node: BuilderNode, errors: BuilderError[]): Rule | null {
   }
 }
 
+/**
+ * A number as the user typed it, typed the way the text parser types a number literal: a JS number when that is
+ * exact, otherwise a decimal string (money like 12345678901234567.89 keeps every digit). Text that is not a plain
+ * decimal stays a "number" draft, which toRule reports when it is not a number.
+ */
+export function typedNumber(text: string): ValueDraft {
+  const t = text.trim()
+  if (!DECIMAL_RE.test(t)) return { kind: "number", text: t }
+  const n = Number(t)
+  const exact = toDecimal(t)
+  const asNumber = Number.isFinite(n) ? toDecimal(n) : null
+  return exact && asNumber && compareDecimal(exact, asNumber) === 0 ? { kind: "number", text: t } : { kind: "decimal", text: t, typed: true }
+}
+
 // ---- editing helpers (immutable) ----------------------------------------------------------------------------
 
 /** The value an input starts with for a trait type. */
@@ -279,7 +295,7 @@ export function defaultValue(type: TraitType | undefined, values?: readonly stri
     case "number":
       return { kind: "number", text: "0" }
     case "money":
-      return { kind: "decimal", text: "0" }
+      return { kind: "number", text: "0" }
     case "boolean":
       return { kind: "boolean", value: true }
     case "date":

@@ -8,6 +8,7 @@ import {
   newTraitNode,
   removeNode,
   toRule,
+  typedNumber,
   updateNode,
   valuesForOp,
   type BuilderNode,
@@ -102,5 +103,21 @@ describe("rule builder state ↔ AST", () => {
     expect(valuesForOp("between", v, v[0])).toHaveLength(2)
     expect(valuesForOp("is_null", v, v[0])).toHaveLength(0)
     expect(valuesForOp("in", v, v[0])).toEqual(v)
+  })
+
+  it("types numbers the user enters like the text parser types literals (number when exact, else a decimal string)", () => {
+    expect(typedNumber("50")).toEqual({ kind: "number", text: "50" })
+    expect(typedNumber("100.10")).toEqual({ kind: "number", text: "100.10" })
+    expect(typedNumber("12345678901234567.89")).toEqual({ kind: "decimal", text: "12345678901234567.89", typed: true })
+    expect(typedNumber("3x")).toEqual({ kind: "number", text: "3x" })
+    fc.assert(
+      fc.property(fc.oneof(fc.integer().map(String), fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 25n }), fc.nat({ max: 6 })).map(([m, s]) => {
+        const d = m.toString().padStart(s + 1, "0")
+        return s ? `${d.slice(0, -s)}.${d.slice(-s)}` : d
+      })), (text) => {
+        const r = toRule({ id: "g", kind: "group", op: "and", children: [{ id: "c", kind: "trait", trait: "total_spent", op: ">=", values: [typedNumber(text)] }] })
+        expect(r.ok && r.rule).toEqual(parse(`total_spent >= ${text}`))
+      })
+    )
   })
 })
