@@ -1,7 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { PERSONALIZATION_MODULE } from "../../modules/personalization"
 import type PersonalizationModuleService from "../../modules/personalization/service"
-import { recordChurnFailureWorkflow, trainChurnWorkflow } from "../../workflows/analytics/churn"
+import { recordChurnFailureWorkflow, scoreChurnWorkflow, trainChurnWorkflow } from "../../workflows/analytics/churn"
 import { sql } from "../db/raw-sql"
 import { CHURN_RUN_KIND, CHURN_TRAITS } from "./churn"
 import { refreshSegmentsReading } from "./rfm"
@@ -37,6 +37,14 @@ export async function runChurnTraining(container: MedusaContainer, opts: { now?:
   return { run: result.run, scored: result.scored, cleared: result.cleared, segments_refreshed: refreshed, segments_failed: failed }
 }
 
+/** Re-scores churn_risk with the latest trained model (daily), then refreshes the segments reading it. */
+export async function rescoreChurn(container: MedusaContainer, opts: { now?: Date } = {}) {
+  const now = opts.now ?? new Date()
+  const { result } = await scoreChurnWorkflow(container).run({ input: { now } })
+  const { refreshed, failed } = result.scored + result.cleared > 0 ? await refreshSegmentsReading(container, CHURN_TRAITS, now) : { refreshed: [], failed: [] }
+  return { ...result, segments_refreshed: refreshed, segments_failed: failed }
+}
+
 const RUN_FIELDS = ["id", "kind", "status", "trained_at", "train_size", "holdout_size", "auc", "params", "metrics", "note"] as const
 
 export function presentRun(run: ModelRunRow | undefined | null) {
@@ -67,13 +75,16 @@ export function presentRun(run: ModelRunRow | undefined | null) {
   }
 }
 
-/** What the admin shows: the latest run (any status), the latest trained one, and how many profiles carry a risk. */
+/**
+ * What the admin shows: the latest run (any status; the most recently recorded, whatever clock it ran with), the
+ * latest trained one, and how many profiles carry a risk.
+ */
 export async function churnStatus(container: MedusaContainer) {
   const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
-  const [latest] = await service.listModelRuns({ kind: CHURN_RUN_KIND }, { select: [...RUN_FIELDS], order: { trained_at: "DESC", created_at: "DESC" }, take: 1 })
+  const [latest] = await service.listModelRuns({ kind: CHURN_RUN_KIND }, { select: [...RUN_FIELDS], order: { created_at: "DESC", id: "DESC" }, take: 1 })
   const [trained] = await service.listModelRuns(
     { kind: CHURN_RUN_KIND, status: "trained" },
-    { select: [...RUN_FIELDS], order: { trained_at: "DESC", created_at: "DESC" }, take: 1 }
+    { select: [...RUN_FIELDS], order: { created_at: "DESC", id: "DESC" }, take: 1 }
   )
   const [{ scored }] = await sql<{ scored: number }>(
     container,

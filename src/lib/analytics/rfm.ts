@@ -131,7 +131,7 @@ export async function rfmDistribution(container: MedusaContainer): Promise<RfmDi
        SELECT 'm', rfm_m, count(*)::int FROM personalization_customer_profile p WHERE p.customer_id IS NOT NULL AND p.deleted_at IS NULL AND rfm_m IS NOT NULL GROUP BY rfm_m`
     ),
     sql<{ n: number }>(container, `SELECT count(*)::int AS n FROM personalization_customer_profile p WHERE ${RFM_POPULATION}`),
-    service.listModelRuns({ kind: RFM_RUN_KIND }, { select: ["id", "trained_at"], order: { trained_at: "DESC" }, take: 1 }),
+    service.listModelRuns({ kind: RFM_RUN_KIND }, { select: ["id", "trained_at"], order: { created_at: "DESC", id: "DESC" }, take: 1 }),
   ])
   const counts = new Map(byGroup.map((g) => [g.grp, g.n]))
   const scored = byGroup.reduce((s, g) => s + g.n, 0)

@@ -4,7 +4,7 @@ import type PersonalizationModuleService from "../../modules/personalization/ser
 import { trainChurnModel, type LogisticModel } from "../../core/ml"
 import { inTransaction } from "../../lib/db/transaction"
 import { loadDefaultCurrency } from "../../lib/profile/load-facts"
-import { applyChurnScores, buildChurnExamples, CHURN_RUN_KIND, modelParams, restoreChurnScores } from "../../lib/analytics/churn"
+import { applyChurnScores, buildChurnExamples, CHURN_RUN_KIND, modelFromParams, modelParams, restoreChurnScores } from "../../lib/analytics/churn"
 import type { ModelRunInput } from "./rfm-steps"
 
 export type ChurnTrainingOutcome = {
@@ -84,3 +84,14 @@ export const applyChurnScoresStep = createStep(
     await inTransaction(container, (run) => restoreChurnScores(run, previous))
   }
 )
+
+/** The model of the most recent churn run, when that run trained one (else null: nothing to score with). */
+export const loadLatestChurnModelStep = createStep("personalization-load-latest-churn-model", async (_: {}, { container }) => {
+  const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
+  const [latest] = await service.listModelRuns(
+    { kind: CHURN_RUN_KIND },
+    { select: ["id", "status", "params"], order: { created_at: "DESC", id: "DESC" }, take: 1 }
+  )
+  const model = latest?.status === "trained" ? modelFromParams(latest.params as Record<string, unknown>) : null
+  return new StepResponse({ run_id: latest?.id ?? null, model })
+})

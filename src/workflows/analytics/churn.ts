@@ -1,6 +1,6 @@
-import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { acquireLockStep, releaseLockStep } from "@medusajs/medusa/core-flows"
-import { applyChurnScoresStep, trainChurnModelStep } from "./churn-steps"
+import { applyChurnScoresStep, loadLatestChurnModelStep, trainChurnModelStep } from "./churn-steps"
 import { createModelRunStep } from "./rfm-steps"
 
 export type TrainChurnInput = {
@@ -44,3 +44,21 @@ export const recordChurnFailureWorkflow = createWorkflow(
     return new WorkflowResponse(run)
   }
 )
+
+/**
+ * Daily re-scoring between weekly trainings: churn_risk from today's traits with the latest trained model (recency
+ * and tenure move every day). No-op when the latest churn run has no model (insufficient data or failed: the trait
+ * is already null) or there is no run yet.
+ */
+export const scoreChurnWorkflow = createWorkflow("personalization-score-churn", (input: { now?: Date | string }) => {
+  const now = transform({ input }, ({ input }) => (input.now ? new Date(input.now) : new Date()))
+  acquireLockStep({ key: "personalization:churn", timeout: 60, ttl: 1800 })
+  const latest = loadLatestChurnModelStep()
+  const scores = when("churn-model-available", { latest }, ({ latest }) => !!latest.model).then(() =>
+    applyChurnScoresStep(transform({ latest, now }, ({ latest, now }) => ({ model: latest.model, now })))
+  )
+  releaseLockStep({ key: "personalization:churn" })
+  return new WorkflowResponse(
+    transform({ latest, scores }, ({ latest, scores }) => ({ run_id: latest.run_id, scored: scores?.scored ?? 0, cleared: scores?.cleared ?? 0 }))
+  )
+})
