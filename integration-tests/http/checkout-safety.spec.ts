@@ -28,7 +28,7 @@ medusaIntegrationTestRunner({
 
     /** Captures logger.error / logger.warn lines (still passed through). */
     function captureLogs() {
-      const logger = getContainer().resolve(ContainerRegistrationKeys.LOGGER) as Record<string, (...a: unknown[]) => unknown>
+      const logger = getContainer().resolve(ContainerRegistrationKeys.LOGGER) as unknown as Record<string, (...a: unknown[]) => unknown>
       const lines: { level: string; text: string }[] = []
       const spies = (["error", "warn"] as const).map((level) => {
         const original = logger[level].bind(logger)

@@ -44,17 +44,20 @@ medusaIntegrationTestRunner({
       const ip = freshIp()
       const h = { "x-publishable-api-key": pk, "x-visitor-id": vid, "x-forwarded-for": ip }
       expect((await post(CONSENT, { purposes: { personalization: "granted" } }, h)).status).toBe(200)
-      const results: { status: number; retry?: string; message?: string; id: string }[] = []
-      for (let i = 0; i < 12; i++) {
-        const id = `burst-${i}`
-        const res = await post(EVENTS, oneEvent(id), h)
-        results.push({ status: res.status, retry: res.headers["retry-after"], message: res.data?.message, id })
-      }
+      // 12 requests at once (a runaway storefront): the bucket holds 2 per second plus a burst of 3.
+      const results = await Promise.all(
+        Array.from({ length: 12 }, async (_, i) => {
+          const id = `burst-${i}`
+          const res = await post(EVENTS, oneEvent(id), h)
+          return { status: res.status, retry: res.headers["retry-after"] as string | undefined, message: res.data?.message as string | undefined, id }
+        })
+      )
       const limited = results.filter((r) => r.status === 429)
       const accepted = results.filter((r) => r.status === 202)
-      // perSecond 2 + burst 3: at most 5 in the first second, at most 2 more per extra second of the loop.
+      // perSecond 2 + burst 3: 5 in the first second, 2 more per further second the requests take to arrive.
       expect(limited.length).toBeGreaterThan(0)
       expect(accepted.length).toBeGreaterThanOrEqual(5)
+      expect(limited.length + accepted.length).toBe(12)
       for (const r of limited) {
         expect(Number(r.retry)).toBeGreaterThanOrEqual(1)
         expect(r.message).toMatch(/rate limit.*visitor or customer.*retry after \d+ s/)
@@ -79,24 +82,26 @@ medusaIntegrationTestRunner({
 
       // A customer is limited by customer id, whatever visitor id it sends.
       const { headers } = await customerHeaders(container, `limited-${Date.now()}@limits.example`)
-      const statuses: number[] = []
-      for (let i = 0; i < 10; i++) {
-        const res = await post(EVENTS, oneEvent(`c-${i}`), { "x-publishable-api-key": pk, ...headers, "x-visitor-id": visitorId(`rot${i}`), "x-forwarded-for": freshIp() })
-        statuses.push(res.status)
-      }
+      const statuses = await Promise.all(
+        Array.from({ length: 12 }, async (_, i) =>
+          (await post(EVENTS, oneEvent(`c-${i}`), { "x-publishable-api-key": pk, ...headers, "x-visitor-id": visitorId(`rot${i}`), "x-forwarded-for": freshIp() })).status
+        )
+      )
       expect(statuses).toContain(429)
     })
 
     it("rate limits per IP: many visitors from one address are refused once its bucket is empty; body and batch limits hold", async () => {
       const ip = freshIp()
-      const statuses: number[] = []
-      let message = ""
-      for (let i = 0; i < 70; i++) {
-        const res = await post(EVENTS, oneEvent(`ip-${i}`), { "x-publishable-api-key": pk, "x-visitor-id": visitorId(`ip${i}`), "x-forwarded-for": ip })
-        statuses.push(res.status)
-        if (res.status === 429) message = res.data.message
-      }
+      // 80 visitors at once behind one address: the address's bucket holds 30 per second plus a burst of 30.
+      const answers = await Promise.all(
+        Array.from({ length: 80 }, (_, i) =>
+          post(EVENTS, oneEvent(`ip-${i}`), { "x-publishable-api-key": pk, "x-visitor-id": visitorId(`ip${i}`), "x-forwarded-for": ip })
+        )
+      )
+      const statuses = answers.map((a) => a.status)
+      const message = answers.find((a) => a.status === 429)?.data.message ?? ""
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0)
+      expect(statuses.every((s) => s === 202 || s === 429)).toBe(true)
       expect(message).toMatch(/rate limit.*client address/)
       // Other addresses still get through.
       expect((await post(EVENTS, oneEvent("ip-other"), { "x-publishable-api-key": pk, "x-visitor-id": visitorId("ipo"), "x-forwarded-for": freshIp() })).status).toBe(202)
@@ -285,10 +290,16 @@ medusaIntegrationTestRunner({
       expect(stored.length).toBe(batches.length)
       expect(stored.every((r) => Number(r.n) === 1)).toBe(true)
 
-      // Derived state: the checker either finds nothing, or what it finds is repaired through workflows.
-      const report = await checkConsistency(container)
+      // Derived state: the checker either finds nothing, or what it finds is repaired through workflows. (With the
+      // Redis workflow engine a run may still be finishing: give the derived state a few seconds to settle first.)
+      const first = await checkConsistency(container)
+      let report = first
+      for (let i = 0; i < 20 && !report.ok; i++) {
+        await new Promise((r) => setTimeout(r, 500))
+        report = await checkConsistency(container)
+      }
       // eslint-disable-next-line no-console
-      console.log(`fault 3(c): consistency after the burst: ${JSON.stringify(report.totals)}`)
+      console.log(`fault 3(c): consistency right after the burst: ${JSON.stringify(first.totals)}; after settling: ${JSON.stringify(report.totals)}`)
       if (!report.ok) expect((await repairConsistency(container, report)).after.ok).toBe(true)
       // A real-time evaluation that failed while its connection was being killed is logged and not retried; the
       // scheduled refresh catches up. After it, memberships follow the rule exactly and groups mirror them.

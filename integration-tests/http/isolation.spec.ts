@@ -4,9 +4,9 @@
 // token swap (one subject's token with another's visitor id). Admin routes refuse store tokens and publishable keys.
 import path from "path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { Modules } from "@medusajs/framework/utils"
-import { createPromotionsWorkflow } from "@medusajs/medusa/core-flows"
-import { adminHeaders, customerHeaders, publishableKey } from "../helpers/auth"
+import { ApiKeyType, Modules } from "@medusajs/framework/utils"
+import { createPromotionsWorkflow, linkSalesChannelsToApiKeyWorkflow } from "@medusajs/medusa/core-flows"
+import { adminHeaders, customerHeaders } from "../helpers/auth"
 import { rowsAbout, visitorId } from "../helpers/privacy"
 import { discoverRoutes } from "../helpers/fuzz-routes"
 import { sql } from "../../src/lib/db/raw-sql"
@@ -74,7 +74,11 @@ medusaIntegrationTestRunner({
 
     beforeAll(async () => {
       const container = getContainer()
-      pk = await publishableKey(container)
+      // A publishable key with a sales channel (the storefront routes that price products need one).
+      const key = await container.resolve(Modules.API_KEY).createApiKeys({ title: "iso", type: ApiKeyType.PUBLISHABLE, created_by: "test" })
+      const channel = await container.resolve(Modules.SALES_CHANNEL).createSalesChannels({ name: "Iso channel" })
+      await linkSalesChannelsToApiKeyWorkflow(container).run({ input: { id: key.id, add: [channel.id] } })
+      pk = key.token
       admin = (await adminHeaders(container)).headers
       // A public segment only A's behaviour qualifies for, with a promotion gated to its managed group (an "offer").
       const seg = await api.post(
@@ -159,12 +163,13 @@ medusaIntegrationTestRunner({
       if (offers) {
         const mine = await call("GET", offers.path, { "x-publishable-api-key": pk, authorization: A.auth })
         expect(JSON.stringify(mine.data)).toContain(promoCode)
-        for (const headers of [
+        const callers: Record<string, string>[] = [
           { "x-publishable-api-key": pk, authorization: B.auth },
           { "x-publishable-api-key": pk, authorization: B.auth, "x-visitor-id": A.visitor },
           { "x-publishable-api-key": pk, "x-visitor-id": A.visitor },
           { "x-publishable-api-key": pk },
-        ]) {
+        ]
+        for (const headers of callers) {
           const res = await call("GET", offers.path, headers)
           expect(res.status).toBe(200)
           expect(JSON.stringify(res.data)).not.toContain(promoCode)
