@@ -9,7 +9,7 @@ import { getCart, openCart, placeOrder, registerShopper } from "../helpers/store
 import { sql } from "../../src/lib/db/raw-sql"
 import segmentSnapshotsJob from "../../src/jobs/segment-snapshots"
 import { SEGMENT_DRIFT } from "../../src/lib/analytics/drift"
-import { assignAndExpose, firstNotHeldOut } from "../../src/lib/experiments/expose"
+import { assignAndExpose, experimentsChanged, firstNotHeldOut } from "../../src/lib/experiments/expose"
 import { assignArm, mulberry32 } from "../../src/core/stats"
 import type PersonalizationModuleService from "../../src/modules/personalization/service"
 
@@ -573,6 +573,7 @@ medusaIntegrationTestRunner({
         // no subject: nothing logged, nothing held out
         expect((await firstNotHeldOut(container, {}, [vip, fallback], (v) => v.id)).chosen!.id).toBe(vip.id)
         // a broken lookup never throws into the storefront: it serves the first candidate
+        experimentsChanged() // drop the in-process cache of running experiments, so the lookup itself fails
         const broken = { resolve: () => { throw new Error("boom") } }
         expect((await firstNotHeldOut(broken, { visitor_id: "visitor-0001" }, [vip, fallback], (v) => v.id)).chosen!.id).toBe(vip.id)
         expect((await assignAndExpose(broken, { visitor_id: "visitor-0001" }, "placement_variant", [vip.id])).heldOut.size).toBe(0)

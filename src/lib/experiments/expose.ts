@@ -26,15 +26,36 @@ export function subjectKeyOf(subject: ExposureSubject): string | null {
   return null
 }
 
-async function runningExperiments(container: Resolver, type: ExperimentTargetType, targetIds: string[]): Promise<RunningExperiment[]> {
-  if (!targetIds.length) return []
-  return sql<RunningExperiment>(
+// The running experiments, cached in-process for a few seconds: every section, offers and cart-pricing call asks,
+// and most stores run none. The experiment workflows clear it, so this process sees its own changes at once;
+// other processes see a create / stop within CACHE_MS.
+const CACHE_MS = 5_000
+let cache: { at: number; rows: Promise<RunningExperiment[]> } | null = null
+
+/** Forget the cached running experiments (called by the experiment workflows). */
+export function experimentsChanged() {
+  cache = null
+}
+
+export async function allRunningExperiments(container: Resolver): Promise<RunningExperiment[]> {
+  if (cache && Date.now() - cache.at < CACHE_MS) return cache.rows
+  const rows = sql<RunningExperiment>(
     container,
     `SELECT id, target_type, target_id, holdout_percent, salt FROM personalization_experiment
-      WHERE target_type = $1 AND target_id = ANY($2::text[]) AND status = 'running' AND deleted_at IS NULL
-      ORDER BY started_at, id`,
-    [type, targetIds]
+      WHERE status = 'running' AND deleted_at IS NULL ORDER BY started_at, id`
   )
+  const entry = { at: Date.now(), rows }
+  cache = entry
+  rows.catch(() => {
+    if (cache === entry) cache = null
+  })
+  return rows
+}
+
+async function runningExperiments(container: Resolver, type: ExperimentTargetType, targetIds: string[]): Promise<RunningExperiment[]> {
+  if (!targetIds.length) return []
+  const wanted = new Set(targetIds)
+  return (await allRunningExperiments(container)).filter((x) => x.target_type === type && wanted.has(x.target_id))
 }
 
 /** Upserts the exposures (one statement). A failure is logged and swallowed: the assignment still holds. */

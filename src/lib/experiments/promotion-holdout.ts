@@ -3,9 +3,8 @@
 // `customer.groups` lacks the segment's group — but only when every promotion gated on that group is held out
 // for this subject, so no other discount is ever taken away. Never throws (a failure prices the cart as usual).
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { sql } from "../db/raw-sql"
 import { findGatedOffers } from "../gated-offers"
-import { assignAndExpose } from "./expose"
+import { allRunningExperiments, assignAndExpose } from "./expose"
 
 type Resolver = { resolve<T = unknown>(key: string): T }
 type CartLike = { customer_id?: string | null; customer?: ({ id?: string | null; groups?: { id: string }[] | null } & Record<string, unknown>) | null }
@@ -15,11 +14,7 @@ export async function promotionHoldoutContext(container: Resolver, cart: CartLik
     const customerId = cart?.customer?.id ?? cart?.customer_id ?? null
     const groups = (cart?.customer?.groups ?? []).filter((g) => g?.id)
     if (!customerId || !groups.length) return undefined
-    const running = await sql<{ target_id: string }>(
-      container,
-      `SELECT DISTINCT target_id FROM personalization_experiment
-        WHERE target_type = 'promotion' AND status = 'running' AND deleted_at IS NULL`
-    )
+    const running = (await allRunningExperiments(container)).filter((x) => x.target_type === "promotion")
     if (!running.length) return undefined
     const gated = await findGatedOffers(container, groups.map((g) => g.id))
     const experimented = new Set(running.map((r) => r.target_id))

@@ -4,7 +4,7 @@ import { acquireLockStep, releaseLockStep } from "@medusajs/medusa/core-flows"
 import { PERSONALIZATION_MODULE } from "../../modules/personalization"
 import type PersonalizationModuleService from "../../modules/personalization/service"
 import { assertExperimentTarget } from "../../lib/experiments/targets"
-import type { ExperimentTargetType } from "../../lib/experiments/expose"
+import { experimentsChanged, type ExperimentTargetType } from "../../lib/experiments/expose"
 import { notFound } from "../../lib/errors"
 import { inTransaction } from "../../lib/db/transaction"
 
@@ -39,10 +39,12 @@ export const createExperimentStep = createStep(
       started_at: now,
       ended_at: null,
     })
+    experimentsChanged()
     return new StepResponse(created, created.id)
   },
   async (id, { container }) => {
     if (id) await service(container).deleteExperiments(id)
+    experimentsChanged()
   }
 )
 
@@ -80,10 +82,12 @@ export const updateExperimentStep = createStep(
     const previous: Record<string, unknown> = { id: before.id }
     for (const k of UPDATABLE) if (k in data) previous[k] = (before as Record<string, unknown>)[k]
     const updated = await service(container).updateExperiments(data)
+    experimentsChanged()
     return new StepResponse(updated, previous)
   },
   async (previous, { container }) => {
     if (previous) await service(container).updateExperiments(previous as { id: string })
+    experimentsChanged()
   }
 )
 
@@ -122,6 +126,7 @@ export const deleteExperimentStep = createStep(
       )
       return { id: input.id, exposures: exposures[0]?.n ?? 0 }
     })
+    experimentsChanged()
     return new StepResponse(result, { id: input.id, at })
   },
   async (undo, { container }) => {
@@ -130,6 +135,7 @@ export const deleteExperimentStep = createStep(
       await run(`UPDATE personalization_experiment SET deleted_at = NULL WHERE id = $1 AND deleted_at = $2`, [undo.id, undo.at])
       await run(`UPDATE personalization_exposure SET deleted_at = NULL WHERE experiment_id = $1 AND deleted_at = $2`, [undo.id, undo.at])
     })
+    experimentsChanged()
   }
 )
 
