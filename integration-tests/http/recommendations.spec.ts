@@ -16,6 +16,7 @@ import { adminHeaders, customerHeaders } from "../helpers/auth"
 import { registerShopper, waitFor } from "../helpers/storefront"
 import { sql } from "../../src/lib/db/raw-sql"
 import { replaceProductSimilarityStep } from "../../src/workflows/recommendations/steps/replace-product-similarity"
+import { loadOrderBaskets } from "../../src/lib/recommendations/data"
 
 jest.setTimeout(300_000)
 
@@ -166,6 +167,16 @@ medusaIntegrationTestRunner({
         const runs = await c().resolve<any>("personalization").listModelRuns({ kind: "product_similarity" })
         expect(runs.length).toBeGreaterThanOrEqual(1)
         expect(runs[0]).toMatchObject({ status: "trained" })
+      })
+
+      it("reads every placed order exactly once, whatever the page size (keyset paging)", async () => {
+        const all = await loadOrderBaskets(c())
+        const paged = await loadOrderBaskets(c(), { pageSize: 7 })
+        expect(paged).toEqual(all)
+        const [{ n }] = await sql<{ n: number }>(c(), `SELECT count(*)::int AS n FROM "order" WHERE deleted_at IS NULL`)
+        expect(all.length).toBe(n)
+        expect(all.find((o) => o.subject === fan.customer.id)?.items).toEqual([p.tent])
+        for (let i = 1; i < all.length; i++) expect(all[i].at).toBeGreaterThanOrEqual(all[i - 1].at)
       })
 
       it("rebuilds by replacing every row, and a failure after the swap restores the previous rows", async () => {

@@ -16,7 +16,11 @@ const SESSION_GAP_MS = 30 * 60_000
  * ids, oldest first. `subject` = the customer id (orders without one stand alone). Keyset-paged by
  * (created_at, id); the cursor keeps Postgres' full timestamp precision (as text), not a JS Date's.
  */
-export async function loadOrderBaskets(container: Resolver, opts: { until?: Date } = {}): Promise<DatedBasket[]> {
+export async function loadOrderBaskets(
+  container: Resolver,
+  opts: { until?: Date; pageSize?: number } = {}
+): Promise<DatedBasket[]> {
+  const pageSize = opts.pageSize ?? ORDER_PAGE
   const out: DatedBasket[] = []
   let cursor: { at: string; id: string } | null = null
   for (;;) {
@@ -37,13 +41,13 @@ export async function loadOrderBaskets(container: Resolver, opts: { until?: Date
            LEFT JOIN order_line_item li ON li.id = oi.item_id AND li.deleted_at IS NULL
           GROUP BY pg.id, pg.customer_id, pg.created_at
           ORDER BY pg.created_at, pg.id`,
-        [ORDER_PAGE, opts.until ?? null, cursor?.at ?? null, cursor?.id ?? null]
+        [pageSize, opts.until ?? null, cursor?.at ?? null, cursor?.id ?? null]
       )
     for (const r of rows) {
       if (!r.products.length) continue
       out.push({ subject: r.customer_id ?? `order:${r.id}`, at: new Date(r.created_at).getTime(), items: r.products })
     }
-    if (rows.length < ORDER_PAGE) break
+    if (rows.length < pageSize) break
     const last = rows[rows.length - 1]
     cursor = { at: last.cursor_at, id: last.id }
   }
