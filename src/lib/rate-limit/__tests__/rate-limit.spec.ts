@@ -1,0 +1,30 @@
+import { checkRate, createLimiters } from "../index"
+
+describe("events rate limits (in-memory buckets)", () => {
+  const options = { enabled: true, subject: { perSecond: 2, burst: 1 }, ip: { perSecond: 5, burst: 0 } }
+
+  it("a subject gets perSecond + burst tokens, then a refusal naming the subject with a Retry-After of at least 1 s", async () => {
+    const limiters = createLimiters(options, undefined, `t1-${Math.random()}`)
+    const decisions = []
+    for (let i = 0; i < 4; i++) decisions.push(await checkRate(limiters, null, "v:alice"))
+    expect(decisions.slice(0, 3)).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }])
+    expect(decisions[3]).toMatchObject({ allowed: false, scope: "subject" })
+    expect((decisions[3] as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThanOrEqual(1)
+    // Another subject has its own bucket.
+    expect(await checkRate(limiters, null, "v:bob")).toEqual({ allowed: true })
+  })
+
+  it("the IP bucket is shared by every subject behind the address and is checked first", async () => {
+    const limiters = createLimiters(options, undefined, `t2-${Math.random()}`)
+    const results = []
+    for (let i = 0; i < 6; i++) results.push(await checkRate(limiters, "10.0.0.1", `v:visitor-${i}`))
+    expect(results.filter((r) => r.allowed)).toHaveLength(5)
+    expect(results[5]).toMatchObject({ allowed: false, scope: "ip" })
+    expect(await checkRate(limiters, "10.0.0.2", "v:visitor-x")).toEqual({ allowed: true })
+  })
+
+  it("no subject and no address: nothing to count, allowed", async () => {
+    const limiters = createLimiters(options, undefined, `t3-${Math.random()}`)
+    for (let i = 0; i < 10; i++) expect(await checkRate(limiters, null, null)).toEqual({ allowed: true })
+  })
+})
