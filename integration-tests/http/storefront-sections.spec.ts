@@ -252,6 +252,7 @@ medusaIntegrationTestRunner({
         const renamed = await adminPost(`${PLACEMENTS}/${hero.id}`, { handle: "home.hero-v2", description: null })
         expect(renamed.status).toBe(200)
         expect(renamed.data.placement).toMatchObject({ handle: "home.hero-v2", description: null })
+        expect((await adminPost(`${PLACEMENTS}/${hero.id}`, { handle: "home.hero-v2" })).status).toBe(200) // no-op
 
         const deleted = await adminDelete(`${PLACEMENTS}/${hero.id}`)
         expect(deleted.data).toEqual({ id: hero.id, object: "placement", deleted: true })
@@ -267,6 +268,7 @@ medusaIntegrationTestRunner({
           expect.arrayContaining(["placement.created", "placement.updated", "placement.deleted"])
         )
         expect(audit.every((a) => a.actor_type === "user")).toBe(true)
+        expect(audit.filter((a) => a.action === "placement.updated")).toHaveLength(1) // the no-op left no row
       })
 
       it("adds, changes and removes variants", async () => {

@@ -46,10 +46,11 @@ export const updatePlacementStep = createStep(
         previous[k] = (before as Record<string, unknown>)[k]
       }
     }
-    if (Object.keys(change).length === 1) return new StepResponse(before, null)
+    const changed = Object.keys(change).filter((k) => k !== "id")
+    if (!changed.length) return new StepResponse({ placement: before, changed }, null)
     try {
       const updated = await service(container).updatePlacements(change as { id: string })
-      return new StepResponse(updated, previous)
+      return new StepResponse({ placement: updated, changed }, previous)
     } catch (e) {
       if (isDuplicateError(e)) throw placementHandleTaken(String(data.handle))
       throw e
