@@ -112,7 +112,10 @@ medusaIntegrationTestRunner({
 
         // rerun the same day: same rows, updated in place (upsert), nothing duplicated
         await segmentSnapshotsJob(container, now)
-        await segmentSnapshotsJob(container, new Date(now.getTime() + 5 * HOUR)) // still "yesterday" = same day
+        // as Medusa's scheduler calls it: (container, { scheduledFor }); still "yesterday" = the same day
+        expect(await segmentSnapshotsJob(container, { scheduledFor: new Date(now.getTime() + 5 * HOUR) })).toEqual([
+          expect.objectContaining({ day: new Date(dayMs).toISOString(), snapshots: active.length }),
+        ])
         const again = await service().listSegmentSnapshots({ segment_id: segment.id }, { take: null })
         expect(again.map((s) => s.id)).toEqual([snap.id])
 

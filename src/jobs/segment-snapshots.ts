@@ -5,9 +5,11 @@ import { segmentSnapshotWorkflow } from "../workflows/analytics/snapshot"
 
 /**
  * Daily at 00:20 UTC: one segment_snapshot per active segment for the day that just ended (and any missed day of
- * the last week), then drift alerts. `now` is injectable for tests. Failures are logged, never thrown.
+ * the last week), then drift alerts. The clock is injectable for tests. Failures are logged, never thrown.
  */
-export default async function segmentSnapshotsJob(container: MedusaContainer, now: Date = new Date()) {
+export default async function segmentSnapshotsJob(container: MedusaContainer, clock?: Date | { scheduledFor?: Date }) {
+  // Medusa calls a job with (container, { scheduledFor }); tests pass a Date.
+  const now = isDate(clock) ? clock : clock?.scheduledFor ? new Date(clock.scheduledFor) : new Date()
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const results: { day: string; snapshots: number; alerts: number }[] = []
   try {
@@ -21,6 +23,8 @@ export default async function segmentSnapshotsJob(container: MedusaContainer, no
   }
   return results
 }
+
+const isDate = (v: unknown): v is Date => typeof (v as Date | undefined)?.getTime === "function"
 
 export const config = {
   name: "personalization-segment-snapshots",
