@@ -1,9 +1,7 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
-import { SEGMENT_ENTERED, SEGMENT_EXITED, type SegmentEventData } from "../pipeline/steps/membership-events"
+import { acquireLockStep, releaseLockStep } from "@medusajs/medusa/core-flows"
 import { startSegmentRefreshStep } from "./steps/start-segment-refresh"
-import { planSegmentRefreshStep } from "./steps/plan-segment-refresh"
-import { applySegmentRefreshStep, type Changed } from "./steps/apply-segment-refresh"
+import { applySegmentRefreshStep } from "./steps/apply-segment-refresh"
 import { mirrorSegmentGroupStep } from "./steps/mirror-segment-group"
 import { finishSegmentRefreshStep } from "./steps/finish-segment-refresh"
 import { refreshOpenCartsBatchStep } from "./steps/refresh-open-carts-batch"
@@ -35,8 +33,9 @@ export const refreshSegmentWorkflow = createWorkflow("personalization-refresh-se
   acquireLockStep({ key: lockKey, timeout: 120, ttl: 900 })
 
   const segment = startSegmentRefreshStep({ segment_id: input.segment_id, now })
-  const diff = planSegmentRefreshStep({ segment, now })
-  const applied = applySegmentRefreshStep({ segment, diff, now })
+  // Diff + apply in one step; entered/exited events are emitted there, batch by batch, in this workflow's event
+  // group (released on success): the changed rows never become step results.
+  const applied = applySegmentRefreshStep({ segment, now })
   const group = mirrorSegmentGroupStep(
     transform({ segment }, ({ segment }) => ({ segment_id: segment.id, customer_group_id: segment.customer_group_id }))
   )
@@ -46,26 +45,11 @@ export const refreshSegmentWorkflow = createWorkflow("personalization-refresh-se
   const timing = scheduleTimeChangesStep({ segment, now })
   const result = transform({ finished, timing }, ({ finished, timing }) => ({ ...finished, time_changes_scheduled: timing.scheduled }))
 
-  const events = transform({ segment, applied }, ({ segment, applied }) => {
-    const data = (c: Changed): SegmentEventData => ({
-      segment_id: segment.id,
-      segment_handle: segment.handle,
-      customer_id: c.customer_id,
-      profile_id: c.profile_id,
-      reason: c.reason,
-    })
-    return { entered: applied.entered.map(data), exited: applied.exited.map(data) }
-  })
-  emitEventStep({ eventName: SEGMENT_ENTERED, data: transform({ events }, ({ events }) => events.entered) }).config({
-    name: "personalization-refresh-emit-entered",
-  })
-  emitEventStep({ eventName: SEGMENT_EXITED, data: transform({ events }, ({ events }) => events.exited) }).config({
-    name: "personalization-refresh-emit-exited",
-  })
   refreshOpenCartsBatchStep(
     transform({ segment, applied }, ({ segment, applied }) => ({
+      segment_id: segment.id,
       customer_group_id: segment.customer_group_id,
-      customer_ids: [...applied.entered, ...applied.exited].map((c) => c.customer_id).filter((id): id is string => !!id),
+      applied,
     }))
   )
 
@@ -74,7 +58,7 @@ export const refreshSegmentWorkflow = createWorkflow("personalization-refresh-se
   refreshDependentsStep(
     transform({ input, segment, applied, now }, ({ input, segment, applied, now }) => ({
       handle: segment.handle,
-      changed: applied.entered.length + applied.exited.length,
+      changed: applied.entered + applied.exited,
       cascade: input.cascade ?? true,
       depth: input.depth ?? 0,
       now,

@@ -1,43 +1,66 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { generateEntityId } from "@medusajs/framework/utils"
-import type { MedusaContainer } from "@medusajs/framework/types"
+import { generateEntityId, Modules } from "@medusajs/framework/utils"
+import type { IEventBusModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
 import { inTransaction } from "../../../lib/db/transaction"
 import { sql } from "../../../lib/db/raw-sql"
 import { invalidateMemberships } from "../../../lib/cache"
-import type { RefreshSegment, SegmentDiff } from "../../../lib/segments/segment-diff"
+import { diffSegment, type RefreshSegment } from "../../../lib/segments/segment-diff"
+import { SEGMENT_ENTERED, SEGMENT_EXITED, type SegmentEventData } from "../../pipeline/steps/membership-events"
 
 export const REFRESH_BATCH_SIZE = 500
 /** Entries/exits per transaction: set-based INSERT … SELECT unnest / UPDATE … FROM unnest, so larger is cheaper. */
 export const APPLY_BATCH_SIZE = 5000
 
-/** A membership row this refresh opened or closed. */
-export type Changed = { membership_id: string; profile_id: string; customer_id: string | null; reason: string }
-export type AppliedRefresh = { entered: Changed[]; exited: Changed[] }
+/** What a refresh changed: counts only (the changed rows can be millions; they never go into step results). */
+export type AppliedRefresh = {
+  entered: number
+  exited: number
+  /** The run's evaluation instant and the write time it started at: with the segment, they identify its rows. */
+  at: string
+  since: string
+}
+
 /**
  * What compensation needs, constant-size however large the diff: the rows this run wrote are recognised by the
  * segment, the run's evaluation instant (entered_at / exited_at), a "batch refresh" reason and a write time after
- * the run started (one refresh per segment at a time: the lock).
+ * the run started (one refresh per segment at a time: the lock). `event_group` = the workflow's event group, whose
+ * held entered/exited events compensation drops.
  */
-type Undo = { segment_id: string; at: string; since: string; wrote: boolean }
+type Undo = { segment_id: string; at: string; since: string; wrote: boolean; event_group: string | null }
+
+type Row = { id: string; profile_id: string; customer_id: string | null; reason: string }
 
 /**
- * Applies the diff in batches of APPLY_BATCH_SIZE, each batch one set-based statement in one transaction, updating
- * the progress on the segment after each (one UPDATE). Entries that a concurrent real-time run already made are
- * skipped (ON CONFLICT on the one-open-stay index); exits already closed are skipped. If a batch fails, the batches
- * before it are undone here (a failing step gets no compensation input); compensation undoes them all. The
- * membership cache is invalidated for every profile a batch changed, after its commit.
+ * Diffs the segment set-based (diffSegment: the rule compiled to SQL, consent gate, anti-joins with the open
+ * memberships) and applies the diff in batches of APPLY_BATCH_SIZE, each one set-based statement in one
+ * transaction, updating the progress on the segment after each (one UPDATE). Entries that a concurrent real-time
+ * run already made are skipped (ON CONFLICT on the one-open-stay index); exits already closed are skipped. After
+ * each batch's commit the membership cache is invalidated for its profiles and its entered/exited events are handed
+ * to the event bus in the workflow's event group (released only if the workflow succeeds, like emitEventStep).
+ * The diff and the changed rows stay inside this step: the step result is counts, so the workflow engine never
+ * checkpoints (and, with the Redis engine, never ships) a million-row payload. If a batch fails, the batches before
+ * it are undone here (a failing step gets no compensation input); compensation undoes them all.
  */
 export const applySegmentRefreshStep = createStep(
   "personalization-apply-segment-refresh",
-  async (input: { segment: RefreshSegment; diff: SegmentDiff; now: Date }, { container }) => {
+  async (input: { segment: RefreshSegment; now: Date }, context) => {
+    const { container } = context
+    const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
+    const eventBus = container.resolve<IEventBusModuleService>(Modules.EVENT_BUS)
+    const eventGroup = (context as { eventGroupId?: string }).eventGroupId ?? null
     const now = new Date(input.now).toISOString()
-    const segmentId = input.segment.id
+    const segment = input.segment
+    const segmentId = segment.id
+    const diff = await diffSegment(container, segment, new Date(input.now), {
+      catalog: service.getCatalog(),
+      requireConsent: service.getOptions().consent.required,
+    })
     const [{ since }] = await sql<{ since: string }>(container, `SELECT clock_timestamp()::text AS since`)
-    const undo: Undo = { segment_id: segmentId, at: now, since, wrote: false }
-    const applied: AppliedRefresh = { entered: [], exited: [] }
-    const total = input.diff.enter.length + input.diff.exit.length
+    const undo: Undo = { segment_id: segmentId, at: now, since, wrote: false, event_group: eventGroup }
+    const applied: AppliedRefresh = { entered: 0, exited: 0, at: now, since }
+    const total = diff.enter.length + diff.exit.length
     let done = 0
     const progress = () =>
       sql(
@@ -46,14 +69,26 @@ export const applySegmentRefreshStep = createStep(
             SET refresh_state = COALESCE(refresh_state, '{}'::jsonb) || jsonb_build_object('done', $2::int, 'total', $3::int, 'entered', $4::int, 'exited', $5::int),
                 updated_at = now()
           WHERE id = $1`,
-        [segmentId, done, total, applied.entered.length, applied.exited.length]
+        [segmentId, done, total, applied.entered, applied.exited]
       )
+    const emit = async (name: string, rows: Row[]) => {
+      if (!rows.length) return
+      const metadata = eventGroup ? { eventGroupId: eventGroup } : {}
+      await eventBus.emit(
+        rows.map((r) => ({
+          name,
+          data: { segment_id: segmentId, segment_handle: segment.handle, customer_id: r.customer_id, profile_id: r.profile_id, reason: r.reason } as SegmentEventData,
+          metadata,
+        }))
+      )
+    }
+    await progress()
     try {
-      for (let i = 0; i < input.diff.enter.length; i += APPLY_BATCH_SIZE) {
-        const batch = input.diff.enter.slice(i, i + APPLY_BATCH_SIZE)
+      for (let i = 0; i < diff.enter.length; i += APPLY_BATCH_SIZE) {
+        const batch = diff.enter.slice(i, i + APPLY_BATCH_SIZE)
         undo.wrote = true
         const rows = await inTransaction(container, (run) =>
-          run<{ id: string; profile_id: string; customer_id: string | null; reason: string }>(
+          run<Row>(
             `INSERT INTO personalization_segment_membership
                (id, segment_id, profile_id, customer_id, entered_at, reason, created_at, updated_at)
              SELECT t.id, $1, t.profile_id, t.customer_id, $2::timestamptz, t.reason, now(), now()
@@ -71,25 +106,27 @@ export const applySegmentRefreshStep = createStep(
           )
         )
         await invalidateMemberships(container, rows.map((r) => r.profile_id))
-        applied.entered.push(...rows.map((r) => ({ membership_id: r.id, profile_id: r.profile_id, customer_id: r.customer_id, reason: r.reason })))
+        await emit(SEGMENT_ENTERED, rows)
+        applied.entered += rows.length
         done += batch.length
         await progress()
       }
-      for (let i = 0; i < input.diff.exit.length; i += APPLY_BATCH_SIZE) {
-        const batch = input.diff.exit.slice(i, i + APPLY_BATCH_SIZE)
+      for (let i = 0; i < diff.exit.length; i += APPLY_BATCH_SIZE) {
+        const batch = diff.exit.slice(i, i + APPLY_BATCH_SIZE)
         undo.wrote = true
         const rows = await inTransaction(container, (run) =>
-          run<{ id: string; profile_id: string; customer_id: string | null; exit_reason: string }>(
+          run<Row>(
             `UPDATE personalization_segment_membership m
                 SET exited_at = $1::timestamptz, exit_reason = t.reason, updated_at = now()
                FROM unnest($2::text[], $3::text[]) AS t(id, reason)
               WHERE m.id = t.id AND m.exited_at IS NULL AND m.deleted_at IS NULL
-             RETURNING m.id, m.profile_id, m.customer_id, m.exit_reason`,
+             RETURNING m.id, m.profile_id, m.customer_id, m.exit_reason AS reason`,
             [now, batch.map((e) => e.membership_id), batch.map((e) => e.reason)]
           )
         )
         await invalidateMemberships(container, rows.map((r) => r.profile_id))
-        applied.exited.push(...rows.map((r) => ({ membership_id: r.id, profile_id: r.profile_id, customer_id: r.customer_id, reason: r.exit_reason })))
+        await emit(SEGMENT_EXITED, rows)
+        applied.exited += rows.length
         done += batch.length
         await progress()
       }
@@ -97,13 +134,26 @@ export const applySegmentRefreshStep = createStep(
       await undoBatches(container, undo)
       throw e
     }
-    if (!total) await progress()
     return new StepResponse(applied, undo)
   },
   async (undo, { container }) => {
     if (undo) await undoBatches(container as MedusaContainer, undo)
   }
 )
+
+/** Customers whose membership this run opened or closed (for re-pricing their carts), read back by the run's marks. */
+export async function customersChangedBy(container: { resolve<T = unknown>(key: string): T }, segmentId: string, applied: AppliedRefresh) {
+  if (!applied.entered && !applied.exited) return []
+  const rows = await sql<{ customer_id: string }>(
+    container,
+    `SELECT DISTINCT customer_id FROM personalization_segment_membership
+      WHERE segment_id = $1 AND customer_id IS NOT NULL
+        AND ((entered_at = $2::timestamptz AND created_at >= $3::timestamptz AND reason LIKE 'batch refresh:%')
+          OR (exited_at = $2::timestamptz AND updated_at >= $3::timestamptz AND exit_reason LIKE 'batch refresh:%'))`,
+    [segmentId, applied.at, applied.since]
+  )
+  return rows.map((r) => r.customer_id)
+}
 
 async function undoBatches(container: { resolve<T = unknown>(key: string): T }, undo: Undo) {
   if (!undo.wrote) return
@@ -128,6 +178,10 @@ async function undoBatches(container: { resolve<T = unknown>(key: string): T }, 
     return [...gone, ...reopened].map((r) => r.profile_id)
   })
   await invalidateMemberships(container, touched)
+  if (undo.event_group) {
+    const eventBus = container.resolve<IEventBusModuleService>(Modules.EVENT_BUS)
+    await eventBus.clearGroupedEvents(undo.event_group, { eventNames: [SEGMENT_ENTERED, SEGMENT_EXITED] }).catch(() => undefined)
+  }
   const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
   await service.recountMembers([undo.segment_id])
 }

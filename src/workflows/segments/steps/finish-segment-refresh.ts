@@ -24,8 +24,8 @@ export const finishSegmentRefreshStep = createStep(
     const state: RefreshState = {
       ...(s.refresh_state as RefreshState),
       status: "done",
-      entered: input.applied.entered.length,
-      exited: input.applied.exited.length,
+      entered: input.applied.entered,
+      exited: input.applied.exited,
       finished_at: finishedAt.toISOString(),
     }
     // last_refreshed_at is the instant the memberships are fresh as of (the evaluation time), which is what the
