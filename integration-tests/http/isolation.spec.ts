@@ -212,9 +212,17 @@ medusaIntegrationTestRunner({
           expect({ route: r.path, leaks: leaksOf(JSON.stringify(res.data), A) }).toEqual({ route: r.path, leaks: [] })
         }
       }
-      // B erases itself, with A's visitor id attached: A is untouched.
+      // B erases itself, with A's visitor id attached: A is untouched. (Experiment exposures name a subject too:
+      // B's go with B's erasure, A's stay.)
+      const exposure = (s: Subject) =>
+        sql(container, `INSERT INTO personalization_exposure (id, experiment_id, subject_key, customer_id, arm, exposed_at, last_exposed_at)
+                        VALUES ($1, 'pexp_iso', $2, $2, 'treatment', now(), now())`, [`pexo_iso_${s.key}`, s.customerId])
+      await exposure(A)
+      await exposure(B)
       const erased = await call("DELETE", "/store/personalization/me/data", bWithA)
       expect(erased.status).toBe(200)
+      const exposures = await sql<{ customer_id: string }>(container, `SELECT customer_id FROM personalization_exposure WHERE experiment_id = 'pexp_iso'`)
+      expect(exposures.map((e) => e.customer_id)).toEqual([A.customerId])
       expect(await rowsAbout(container, A.customerId, aProfiles)).toEqual(before)
       const [aAfter] = await sql<{ consent: unknown; traits: unknown }>(container, `SELECT consent, traits FROM personalization_customer_profile WHERE customer_id = $1`, [A.customerId])
       expect(aAfter.consent).toEqual(aProfile.consent)

@@ -67,6 +67,8 @@ export const eraseCustomerDataStep = createStep(
           WHERE target_type = 'customer' AND target_id = $1 AND actor_type NOT IN ('user', 'api-key') RETURNING id`,
         [input.customer_id]
       )
+      // Experiment exposures name the subject too (found while writing docs/security.md, #10): they go with it.
+      await run(`DELETE FROM personalization_exposure WHERE customer_id = $1 OR profile_id = ANY($2::text[])`, [input.customer_id, ids])
       await run(`DELETE FROM personalization_customer_profile WHERE id = ANY($1::text[])`, [ids])
       const withdrawals = input.purposes.map((purpose) => ({ id: generateEntityId(undefined, "pcons"), purpose }))
       await run(
