@@ -17,6 +17,7 @@ import { registerShopper, waitFor } from "../helpers/storefront"
 import { sql } from "../../src/lib/db/raw-sql"
 import { replaceProductSimilarityStep } from "../../src/workflows/recommendations/steps/replace-product-similarity"
 import { loadOrderBaskets } from "../../src/lib/recommendations/data"
+import { lastSimilarityRun, runScheduledSimilarityBuild } from "../../src/lib/recommendations/schedule"
 
 jest.setTimeout(300_000)
 
@@ -177,6 +178,17 @@ medusaIntegrationTestRunner({
         expect(all.length).toBe(n)
         expect(all.find((o) => o.subject === fan.customer.id)?.items).toEqual([p.tent])
         for (let i = 1; i < all.length; i++) expect(all[i].at).toBeGreaterThanOrEqual(all[i - 1].at)
+      })
+
+      it("the job rebuilds when recommendations.buildCron (daily 03:00 UTC) fired since the last build, and only then", async () => {
+        const last = await lastSimilarityRun(c())
+        const t0 = new Date(last!.trained_at).getTime()
+        const next3 = Math.ceil((t0 - 3 * 3_600_000) / DAY) * DAY + 3 * 3_600_000 + (t0 % DAY === 3 * 3_600_000 ? DAY : 0)
+        expect(await runScheduledSimilarityBuild(c(), new Date(next3 - 60_000))).toEqual({ ran: false, reason: "not due" })
+        const ran = await runScheduledSimilarityBuild(c(), new Date(next3 + 60_000))
+        expect(ran).toMatchObject({ ran: true })
+        expect(new Date((await lastSimilarityRun(c()))!.trained_at).getTime()).toBe(next3 + 60_000)
+        expect(await runScheduledSimilarityBuild(c(), new Date(next3 + 120_000))).toEqual({ ran: false, reason: "not due" })
       })
 
       it("rebuilds by replacing every row, and a failure after the swap restores the previous rows", async () => {
