@@ -45,6 +45,8 @@ import { AdminGateSegment } from "./admin/personalization/segments/[id]/gate/val
 import { StoreGetSections } from "./store/personalization/sections/validators"
 // Segment preview (dry run)
 import { AdminPreviewSegment } from "./admin/personalization/segments/preview/validators"
+// Placement preview for one customer (admin Placements page, issue #7)
+import { AdminPreviewPlacement } from "./admin/personalization/placements/[id]/preview/validators"
 
 const ADMIN_BODY_LIMIT = 64 * 1024
 // Let the JSON parser accept more than we allow, so an oversized body gets our 400 naming `body`, not a bare 413.
@@ -149,6 +151,7 @@ function adminUiRoutes(): MiddlewareRoute[] {
       middlewares: [maxBodySize(IMPORT_BODY_LIMIT), validateBody(AdminImportSegments)] },
   ]
 }
+
 // Paths under /segments/ that are actions on the collection, not segment ids.
 const SEGMENT_COLLECTION_ACTIONS = new Set(["import", "export", "preview"])
 
@@ -199,6 +202,8 @@ function storefrontRoutes(): MiddlewareRoute[] {
     { matcher: "/admin/personalization/placements/:id", methods: ["GET", "DELETE"], middlewares: [empty] },
     { matcher: "/admin/personalization/placements/:id", methods: ["POST"], bodyParser,
       middlewares: [...body, validateBody(AdminUpdatePlacement)] },
+    // Placement preview for one customer (admin Placements page)
+    { matcher: "/admin/personalization/placements/:id/preview", methods: ["GET"], middlewares: [validateQuery(AdminPreviewPlacement)] },
     { matcher: "/admin/personalization/placements/:id/variants", methods: ["POST"], bodyParser,
       middlewares: [...body, validateBody(AdminCreatePlacementVariant)] },
     { matcher: "/admin/personalization/placements/:id/variants/:variant_id", methods: ["POST"], bodyParser,
