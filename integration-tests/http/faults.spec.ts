@@ -19,9 +19,15 @@ const EVENTS = "/store/personalization/events"
 const CONSENT = "/store/personalization/consent"
 const LIMITS = { subject: { perSecond: 2, burst: 3 }, ip: { perSecond: 30, burst: 30 } }
 
+// The runner loads medusa-config.ts before it applies its `env` option, so the limits are set here (jest gives each
+// test file its own copy of process.env; removed again after the suite all the same).
+process.env.MP_RATE_LIMIT = JSON.stringify(LIMITS)
+afterAll(() => {
+  delete process.env.MP_RATE_LIMIT
+})
+
 medusaIntegrationTestRunner({
   medusaConfigFile: path.join(__dirname, "../.."),
-  env: { MP_RATE_LIMIT: JSON.stringify(LIMITS) },
   testSuite: ({ api, getContainer, dbConfig }) => {
     const ok = { validateStatus: () => true }
     let pk: string

@@ -33,9 +33,15 @@ const JOB_TABLES = [
 // The rate limiter is exercised by faults.spec.ts; here it would mostly answer 429 to the fuzzer's single IP.
 const NO_LIMITS = JSON.stringify({ enabled: false })
 
+// The runner loads medusa-config.ts before it applies its `env` option, so the limits are set here (jest gives each
+// test file its own copy of process.env; removed again after the suite all the same).
+process.env.MP_RATE_LIMIT = NO_LIMITS
+afterAll(() => {
+  delete process.env.MP_RATE_LIMIT
+})
+
 medusaIntegrationTestRunner({
   medusaConfigFile: path.join(__dirname, "../.."),
-  env: { MP_RATE_LIMIT: NO_LIMITS },
   testSuite: ({ api, getContainer }) => {
     let ctx: FuzzContext
     let specs: RouteSpec[]
