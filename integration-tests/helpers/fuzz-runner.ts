@@ -9,7 +9,25 @@ type Axios = { request: (config: any) => Promise<{ status: number; data: any; he
 
 export type Sent = { req: FuzzRequest; status: number; contentType: string; text: string; json: any }
 
+/** Network-level failures seen (and retried once): a keep-alive socket closed by the server as it was reused. */
+export const networkRetries: string[] = []
+
 export async function send(api: Axios, req: FuzzRequest): Promise<Sent> {
+  try {
+    return await sendOnce(api, req)
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? (e as Error).message
+    networkRetries.push(`${req.route} ${code}`)
+    try {
+      return await sendOnce(api, req)
+    } catch (again) {
+      const text = `network error: ${(again as { code?: string }).code ?? (again as Error).message}`
+      return { req, status: 599, contentType: "application/json", text, json: { message: text } }
+    }
+  }
+}
+
+async function sendOnce(api: Axios, req: FuzzRequest): Promise<Sent> {
   const raw = req.rawBody !== undefined
   const headers: Record<string, string> = { ...req.headers }
   if (req.method !== "GET" && (raw || req.body !== undefined)) headers["content-type"] = "application/json"

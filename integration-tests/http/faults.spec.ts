@@ -17,7 +17,7 @@ jest.setTimeout(600_000)
 
 const EVENTS = "/store/personalization/events"
 const CONSENT = "/store/personalization/consent"
-const LIMITS = { subject: { perSecond: 2, burst: 3 }, ip: { perSecond: 30, burst: 30 } }
+const LIMITS = { subject: { perSecond: 2, burst: 3 }, ip: { perSecond: 5, burst: 10 } }
 
 // The runner loads medusa-config.ts before it applies its `env` option, so the limits are set here (jest gives each
 // test file its own copy of process.env; removed again after the suite all the same).
@@ -98,7 +98,7 @@ medusaIntegrationTestRunner({
 
     it("rate limits per IP: many visitors from one address are refused once its bucket is empty; body and batch limits hold", async () => {
       const ip = freshIp()
-      // 80 visitors at once behind one address: the address's bucket holds 30 per second plus a burst of 30.
+      // 80 visitors at once behind one address: the address's bucket holds 5 per second plus a burst of 10.
       const answers = await Promise.all(
         Array.from({ length: 80 }, (_, i) =>
           post(EVENTS, oneEvent(`ip-${i}`), { "x-publishable-api-key": pk, "x-visitor-id": visitorId(`ip${i}`), "x-forwarded-for": ip })
