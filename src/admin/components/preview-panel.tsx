@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query"
 import { useEffect, useState } from "react"
 import { Link } from "react-router-dom"
 import { sdk } from "../lib/sdk"
-import { customerName, errorMessage } from "../lib/api"
+import { errorMessage } from "../lib/api"
 import type { Rule } from "../../core/rules/ast"
 
 /** One sample row of the preview: a customer, or an anonymous visitor profile (customer_id null). */
@@ -40,7 +40,7 @@ export function usePreview(input: { rule: Rule | null; purpose: string; segmentI
     enabled: !!debounced,
     queryFn: async () => {
       const [rule, purpose, segmentId] = JSON.parse(debounced!) as [Rule, string, string | null]
-      const body: Record<string, unknown> = { rule, purpose }
+      const body: Record<string, unknown> = { rule, purpose, sample_size: 8 }
       if (segmentId) body.segment_id = segmentId
       return sdk.client.fetch<Preview>("/admin/personalization/segments/preview", { method: "POST", body })
     },
@@ -56,8 +56,8 @@ function Sample({ rows }: { rows?: SampleRow[] }) {
       {rows.map((r) => (
         <li key={r.profile_id}>
           {r.customer_id ? (
-            <Link to={`/customers/${r.customer_id}`} className="txt-compact-small text-ui-fg-interactive hover:underline">
-              {customerName({ id: r.customer_id, email: r.email, first_name: r.first_name, last_name: r.last_name })}
+            <Link to={`/customers/${r.customer_id}`} className="txt-compact-small block truncate text-ui-fg-interactive hover:underline" title={r.email ?? undefined}>
+              {[r.first_name, r.last_name].filter(Boolean).join(" ") || r.email || r.customer_id}
             </Link>
           ) : (
             <Text size="small" className="text-ui-fg-subtle">

@@ -168,7 +168,8 @@ function ChildView(ctx: Ctx & { node: BuilderNode; parent: GroupNode }) {
         aria-pressed={negated}
         aria-label={negated ? "Remove NOT" : "Negate (NOT)"}
         onClick={toggleNot}
-        className="mt-0.5 w-12 shrink-0"
+        className={clx("mt-0.5 w-12 shrink-0", !negated && "text-ui-fg-muted")}
+        title={negated ? "This condition is negated (NOT); click to remove NOT" : "Negate this condition (NOT)"}
       >
         NOT
       </Button>
