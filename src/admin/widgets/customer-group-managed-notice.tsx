@@ -1,6 +1,7 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { DetailWidgetProps, AdminCustomerGroup } from "@medusajs/framework/types"
 import { Container, Heading, Text } from "@medusajs/ui"
+import { Link } from "react-router-dom"
 
 // A group the plugin manages mirrors a segment's members: editing its members by hand would be undone.
 const ManagedGroupNotice = ({ data }: DetailWidgetProps<AdminCustomerGroup>) => {
@@ -15,6 +16,11 @@ const ManagedGroupNotice = ({ data }: DetailWidgetProps<AdminCustomerGroup>) => 
           removed automatically; changes made here by hand will be undone at the next evaluation. Target this group in
           promotions and price lists with the rule “Customer group — in”.
         </Text>
+        {typeof metadata.segment_id === "string" && (
+          <Link to={`/segments/${metadata.segment_id}`} className="txt-compact-small mt-2 inline-block text-ui-fg-interactive hover:underline">
+            Open the segment
+          </Link>
+        )}
       </div>
     </Container>
   )
