@@ -3,6 +3,7 @@
  * (run by bench/run.mjs after the batch refresh; DATABASE_URL and a JSON list of segment ids on argv).
  * The SQL comes from the real builders where there is one (segmentSetSql for the batch diff).
  */
+import fs from "node:fs"
 import { Client } from "pg"
 import { defaultCatalog, parse } from "../src/core/rules"
 import { segmentSetSql } from "../src/lib/segments/segment-diff"
@@ -59,7 +60,8 @@ async function main() {
     out.push({ name: q.name, plan: rows.map((r) => r["QUERY PLAN"]).join("\n") })
   }
   await client.end()
-  console.log(JSON.stringify(out))
+  // To a file: the plans are longer than the tail of stdout the bench keeps.
+  fs.writeFileSync(process.env.EXPLAIN_OUT ?? "bench-explain.json", JSON.stringify(out))
 }
 
 main().catch((e) => {

@@ -198,11 +198,12 @@ async function main() {
 
     // --- EXPLAIN of the top five queries ------------------------------------------------------------------------
     try {
-      const out = await run(process.execPath, [path.join(ROOT, "node_modules/ts-node/dist/bin.js"), "--transpile-only", "bench/explain.ts", JSON.stringify([segIds[10], BENCH_SEGMENTS[10][1]])], {
+      const explainOut = path.join(tmp, "explain.json")
+      await run(process.execPath, [path.join(ROOT, "node_modules/ts-node/dist/bin.js"), "--transpile-only", "bench/explain.ts", JSON.stringify([segIds[10], BENCH_SEGMENTS[10][1]])], {
         cwd: ROOT,
-        env: { DATABASE_URL: db.url },
+        env: { DATABASE_URL: db.url, EXPLAIN_OUT: explainOut },
       })
-      result.explain = JSON.parse(out.trim().split("\n").pop())
+      result.explain = JSON.parse(fs.readFileSync(explainOut, "utf8"))
       fs.writeFileSync(path.join(ROOT, "bench-explain.txt"), result.explain.map((e) => `## ${e.name}\n${e.plan}\n`).join("\n"))
       log("EXPLAIN of the top five queries written to bench-explain.txt")
     } catch (e) {
@@ -315,7 +316,11 @@ async function main() {
         `const { defineConfig } = require("@medusajs/framework/utils")
 module.exports = defineConfig({ projectConfig: { databaseUrl: process.env.DATABASE_URL, http: { jwtSecret: "b", cookieSecret: "b", storeCors: "*", adminCors: "*", authCors: "*" } }, admin: { disable: true } })\n`
       )
-      fs.writeFileSync(path.join(bareDir, "package.json"), JSON.stringify({ name: "bare-host", version: "0.0.0", private: true }))
+      // `medusa start` wants a Medusa project: a package.json that depends on @medusajs/medusa.
+      fs.writeFileSync(
+        path.join(bareDir, "package.json"),
+        JSON.stringify({ name: "bare-host", version: "0.0.0", private: true, dependencies: { "@medusajs/medusa": "2.21.2", "@medusajs/framework": "2.21.2" } })
+      )
       fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(bareDir, "node_modules"), "dir")
       const barePort = await freePort()
       const bare = await startMedusa({ name: "bare medusa", port: barePort, env, log, cwd: bareDir })
