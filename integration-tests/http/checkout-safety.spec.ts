@@ -87,11 +87,12 @@ medusaIntegrationTestRunner({
 
     it("evaluation throws (a corrupt active segment rule): carts price, orders complete, each failed evaluation logged once with context", async () => {
       const container = getContainer()
-      // Behind the API's validation: the stored rule is not a rule AST any more.
+      // Behind the API's validation: the stored rule is JSON null, not a rule AST (an unknown node type would merely
+      // evaluate to false; null makes the evaluator throw).
       await sql(
         container,
         `INSERT INTO personalization_segment (id, handle, name, rule, rule_text, status, purpose, is_public, version, member_count, created_at, updated_at)
-         VALUES ($1, 'corrupt-rule', 'Corrupt', '{"op":"no-such-operator","args":[{"deep":{"deeper":null}}]}'::jsonb, 'corrupt', 'active', 'personalization', false, 1, 0, now(), now())`,
+         VALUES ($1, 'corrupt-rule', 'Corrupt', 'null'::jsonb, 'corrupt', 'active', 'personalization', false, 1, 0, now(), now())`,
         [generateEntityId(undefined, "pseg")]
       )
       const logs = captureLogs()
