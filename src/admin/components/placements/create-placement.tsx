@@ -56,7 +56,9 @@ export function CreatePlacementModal({
           </FocusModal.Header>
           <FocusModal.Body className="flex flex-col items-center overflow-y-auto py-16">
             <div className="flex w-full max-w-lg flex-col gap-y-4">
-              <Heading level="h1">Create placement</Heading>
+              <FocusModal.Title asChild>
+                <Heading level="h1">Create placement</Heading>
+              </FocusModal.Title>
               <Text size="small" className="text-ui-fg-subtle">
                 Add variants (per segment, and a default) once it exists.
               </Text>
