@@ -1,11 +1,11 @@
-import { checkRate, createLimiters } from "../index"
+import { checkRate, createLimiters, type RateDecision } from "../index"
 
 describe("events rate limits (in-memory buckets)", () => {
   const options = { enabled: true, subject: { perSecond: 2, burst: 1 }, ip: { perSecond: 5, burst: 0 } }
 
   it("a subject gets perSecond + burst tokens, then a refusal naming the subject with a Retry-After of at least 1 s", async () => {
     const limiters = createLimiters(options, undefined, `t1-${Math.random()}`)
-    const decisions = []
+    const decisions: RateDecision[] = []
     for (let i = 0; i < 4; i++) decisions.push(await checkRate(limiters, null, "v:alice"))
     expect(decisions.slice(0, 3)).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }])
     expect(decisions[3]).toMatchObject({ allowed: false, scope: "subject" })
@@ -16,7 +16,7 @@ describe("events rate limits (in-memory buckets)", () => {
 
   it("the IP bucket is shared by every subject behind the address and is checked first", async () => {
     const limiters = createLimiters(options, undefined, `t2-${Math.random()}`)
-    const results = []
+    const results: RateDecision[] = []
     for (let i = 0; i < 6; i++) results.push(await checkRate(limiters, "10.0.0.1", `v:visitor-${i}`))
     expect(results.filter((r) => r.allowed)).toHaveLength(5)
     expect(results[5]).toMatchObject({ allowed: false, scope: "ip" })
