@@ -1,5 +1,6 @@
 import path from "path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { Modules } from "@medusajs/framework/utils"
 import { adminHeaders } from "../helpers/auth"
 import type PersonalizationModuleService from "../../src/modules/personalization/service"
 
@@ -31,18 +32,20 @@ medusaIntegrationTestRunner({
       await create({ handle: "at-risk-vip", name: "VIP at risk", rule_text: "segment('vip') AND last_order_at < -90d", description: "win back" })
       await create({ handle: "browsers", name: "Browsers", rule_text: "event('product_viewed').count(last 7d) >= 3", purpose: "marketing" })
       const service: PersonalizationModuleService = getContainer().resolve("personalization")
+      const [product] = await getContainer().resolve(Modules.PRODUCT).createProducts([{ title: "Sneaker", handle: "sneaker" }])
       const [placement] = await service.createPlacements([{ handle: "home-hero", description: "Home page hero" }])
       await service.createPlacementVariants([
         { name: "default", segment_id: null, priority: 0, content: { title: "Welcome" }, placement_id: placement.id },
         { name: "vip", segment_id: vip.id, priority: 10, content: { title: "Hello VIP", cta: { url: "/vip" } }, placement_id: placement.id },
+        { name: "vip-picks", segment_id: vip.id, priority: 5, content: { title: "Picks", product_ids: [product.id, "prod_gone"] }, placement_id: placement.id },
       ] as never)
-      return { vip }
+      return { vip, product }
     }
 
     const auditCount = async () => (await get("/admin/personalization/audit?target_type=segment&limit=1")).data.count as number
 
     it("exports every segment and placement in a stable order with no store-specific ids", async () => {
-      const { vip } = await seedStore()
+      const { vip, product } = await seedStore()
       const res = await get(`${BASE}/export`)
       expect(res.status).toBe(200)
       const doc = res.data
@@ -64,6 +67,14 @@ medusaIntegrationTestRunner({
           description: "Home page hero",
           variants: [
             { name: "vip", segment: "vip", priority: 10, status: "active", content: { cta: { url: "/vip" }, title: "Hello VIP" } },
+            // Products by handle, not by this store's ids (an id that no longer resolves is named as missing).
+            {
+              name: "vip-picks",
+              segment: "vip",
+              priority: 5,
+              status: "active",
+              content: { missing_product_ids: ["prod_gone"], product_handles: ["sneaker"], title: "Picks" },
+            },
             { name: "default", segment: null, priority: 0, status: "active", content: { title: "Welcome" } },
           ],
         },
@@ -72,6 +83,7 @@ medusaIntegrationTestRunner({
       // No store-specific ids anywhere: segments are referenced by handle.
       expect(text).not.toContain(vip.id)
       expect(text).not.toContain(vip.customer_group_id)
+      expect(text).not.toContain(product.id)
       expect(text).not.toMatch(/"(id|customer_group_id|segment_id|member_count|created_at|updated_at|last_refreshed_at)"/)
       for (const s of doc.segments)
         expect(Object.keys(s).sort()).toEqual(["description", "handle", "is_public", "name", "purpose", "rule", "rule_text", "status"])
