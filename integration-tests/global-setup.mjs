@@ -2,6 +2,7 @@
 import path from "node:path"
 import os from "node:os"
 import fs from "node:fs"
+import { spawnSync } from "node:child_process"
 import { startEmbeddedPostgres } from "../scripts/lib/embedded-pg.mjs"
 
 export default async function globalSetup() {
@@ -14,4 +15,25 @@ export default async function globalSetup() {
   process.env.DB_USERNAME = started.user
   process.env.DB_PASSWORD = started.password
   globalThis.__EMBEDDED_PG__ = { ...started, dir }
+  migrateTemplate(started)
+}
+
+// Each suite's runner creates its database with a plain CREATE DATABASE, i.e. as a copy of template1. Migrating
+// template1 once here (our own throwaway server only) means every suite starts with Medusa's and the plugin's
+// schema in place and its own migration pass finds nothing to do — ~30 s saved per suite. MP_TEST_TEMPLATE=0 skips it.
+function migrateTemplate(started) {
+  if (process.env.MP_TEST_TEMPLATE === "0") return
+  const t0 = Date.now()
+  const url = `postgres://${started.user}:${started.password}@localhost:${started.port}/template1`
+  const r = spawnSync("npx", ["medusa", "db:migrate", "--skip-scripts"], {
+    cwd: path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), ".."),
+    env: { ...process.env, DATABASE_URL: url, DB_HOST: "", DB_PORT: "", MEDUSA_DISABLE_TELEMETRY: "true" },
+    encoding: "utf8",
+  })
+  if (r.status !== 0) {
+    // Not fatal: the runner migrates each suite's database itself, only slower.
+    process.stderr.write(`[global-setup] template1 migration failed (suites will migrate themselves):\n${r.stdout}\n${r.stderr}\n`)
+    return
+  }
+  process.stdout.write(`[global-setup] template1 migrated in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`)
 }
