@@ -104,6 +104,12 @@ export function SegmentComparison() {
         <EmptyState title="No segments to compare" description="Create an active segment; snapshots are taken once a day." />
       ) : (
         <>
+          {rows.every((s) => s.members_end === null) && (
+            <Text size="small" className="px-6 py-3 text-ui-fg-subtle" data-testid="no-snapshots">
+              No daily snapshots in this period yet (they are taken once a day, after midnight UTC, for active segments):
+              the charts fill in from the first one.
+            </Text>
+          )}
           <div className="grid grid-cols-1 gap-4 px-6 py-4 lg:grid-cols-3">
             <ChartBox title="Members at the end of the period">
               <BarChart data={bars}>
