@@ -22,7 +22,8 @@ export default async function globalSetup() {
 // template1 once here (our own throwaway server only) means every suite starts with Medusa's and the plugin's
 // schema in place and its own migration pass finds nothing to do — ~30 s saved per suite. MP_TEST_TEMPLATE=0 skips it.
 function migrateTemplate(started) {
-  if (process.env.MP_TEST_TEMPLATE === "0") return
+  // Unit specs only need a bare Postgres (the SQL equivalence properties); skip the Medusa schema for them.
+  if (process.env.MP_TEST_TEMPLATE === "0" || process.env.TEST_TYPE === "unit") return
   const t0 = Date.now()
   const url = `postgres://${started.user}:${started.password}@localhost:${started.port}/template1`
   const r = spawnSync("npx", ["medusa", "db:migrate", "--skip-scripts"], {
