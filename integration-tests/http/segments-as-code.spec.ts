@@ -27,25 +27,43 @@ medusaIntegrationTestRunner({
       return res.data.segment
     }
 
+    const service = (): PersonalizationModuleService => getContainer().resolve("personalization")
+
     async function seedStore() {
       const vip = await create({ handle: "vip", name: "VIP", rule_text: "total_spent >= 500", status: "active", is_public: true })
       await create({ handle: "at-risk-vip", name: "VIP at risk", rule_text: "segment('vip') AND last_order_at < -90d", description: "win back" })
       await create({ handle: "browsers", name: "Browsers", rule_text: "event('product_viewed').count(last 7d) >= 3", purpose: "marketing" })
-      const service: PersonalizationModuleService = getContainer().resolve("personalization")
-      const [product] = await getContainer().resolve(Modules.PRODUCT).createProducts([{ title: "Sneaker", handle: "sneaker" }])
-      const [placement] = await service.createPlacements([{ handle: "home-hero", description: "Home page hero" }])
-      await service.createPlacementVariants([
-        { name: "default", segment_id: null, priority: 0, content: { title: "Welcome" }, placement_id: placement.id },
-        { name: "vip", segment_id: vip.id, priority: 10, content: { title: "Hello VIP", cta: { url: "/vip" } }, placement_id: placement.id },
+      const products = getContainer().resolve(Modules.PRODUCT)
+      const [product, boot] = await products.createProducts([
+        { title: "Sneaker", handle: "sneaker" },
+        { title: "Boot", handle: "boot" },
+      ])
+      const [collection] = await products.createProductCollections([{ title: "Summer", handle: "summer" }])
+      const [category] = await products.createProductCategories([{ name: "Shoes", handle: "shoes" }])
+      const [placement, crossSell] = await service().createPlacements([
+        { handle: "home-hero", description: "Home page hero" },
+        { handle: "pdp.cross-sell", description: null },
+      ])
+      await service().createPlacementVariants([
+        { name: "default", segment_id: null, priority: 0, content: { title: "Welcome", recommendations: { strategy: "popular", limit: 8 } }, placement_id: placement.id },
+        { name: "vip", segment_id: vip.id, priority: 10, content: { title: "Hello VIP", cta: { label: "Shop", href: "/vip" }, collection_id: collection.id }, placement_id: placement.id },
         { name: "vip-picks", segment_id: vip.id, priority: 5, content: { title: "Picks", product_ids: [product.id, "prod_gone"] }, placement_id: placement.id },
+        { name: "shoes", segment_id: null, priority: 0, content: { category_id: category.id }, placement_id: crossSell.id },
       ] as never)
-      return { vip, product }
+      return { vip, product, boot, collection, category, placement, crossSell }
+    }
+
+    /** Every live placement with its variants (ids resolved back to handles), for "nothing written" checks. */
+    async function placementRows() {
+      const placements = await service().listPlacements({}, { select: ["id", "handle", "description"], take: null })
+      const variants = await service().listPlacementVariants({}, { select: ["id", "name", "segment_id", "priority", "status", "content", "placement_id"], take: null })
+      return { placements: placements.length, variants: variants.map((v) => JSON.stringify(v)).sort() }
     }
 
     const auditCount = async () => (await get("/admin/personalization/audit?target_type=segment&limit=1")).data.count as number
 
     it("exports every segment and placement in a stable order with no store-specific ids", async () => {
-      const { vip, product } = await seedStore()
+      const { vip, product, collection, category } = await seedStore()
       const res = await get(`${BASE}/export`)
       expect(res.status).toBe(200)
       const doc = res.data
@@ -66,7 +84,13 @@ medusaIntegrationTestRunner({
           handle: "home-hero",
           description: "Home page hero",
           variants: [
-            { name: "vip", segment: "vip", priority: 10, status: "active", content: { cta: { url: "/vip" }, title: "Hello VIP" } },
+            {
+              name: "vip",
+              segment: "vip",
+              priority: 10,
+              status: "active",
+              content: { collection_handle: "summer", cta: { href: "/vip", label: "Shop" }, title: "Hello VIP" },
+            },
             // Products by handle, not by this store's ids (an id that no longer resolves is named as missing).
             {
               name: "vip-picks",
@@ -75,8 +99,19 @@ medusaIntegrationTestRunner({
               status: "active",
               content: { missing_product_ids: ["prod_gone"], product_handles: ["sneaker"], title: "Picks" },
             },
-            { name: "default", segment: null, priority: 0, status: "active", content: { title: "Welcome" } },
+            {
+              name: "default",
+              segment: null,
+              priority: 0,
+              status: "active",
+              content: { recommendations: { limit: 8, strategy: "popular" }, title: "Welcome" },
+            },
           ],
+        },
+        {
+          handle: "pdp.cross-sell",
+          description: null,
+          variants: [{ name: "shoes", segment: null, priority: 0, status: "active", content: { category_handle: "shoes" } }],
         },
       ])
       const text = JSON.stringify(doc)
@@ -84,6 +119,8 @@ medusaIntegrationTestRunner({
       expect(text).not.toContain(vip.id)
       expect(text).not.toContain(vip.customer_group_id)
       expect(text).not.toContain(product.id)
+      expect(text).not.toContain(collection.id)
+      expect(text).not.toContain(category.id)
       expect(text).not.toMatch(/"(id|customer_group_id|segment_id|member_count|created_at|updated_at|last_refreshed_at)"/)
       for (const s of doc.segments)
         expect(Object.keys(s).sort()).toEqual(["description", "handle", "is_public", "name", "purpose", "rule", "rule_text", "status"])
@@ -99,7 +136,9 @@ medusaIntegrationTestRunner({
       const same = await post(`${BASE}/import`, { ...doc, dry_run: true })
       expect(same.status).toBe(200)
       expect(same.data.segments).toEqual({ created: [], changed: [], unchanged: ["at-risk-vip", "browsers", "vip"] })
-      expect(same.data.notes).toEqual([expect.stringMatching(/1 placement\(s\).*not imported/)])
+      // Round trip: placements and their variants too (compared by handle, so the missing product id is no change).
+      expect(same.data.placements).toEqual({ created: [], changed: [], unchanged: ["home-hero", "pdp.cross-sell"] })
+      expect(same.data.notes).toEqual([])
 
       const edited = {
         ...doc,
@@ -122,6 +161,7 @@ medusaIntegrationTestRunner({
           changed: [{ handle: "vip", fields: ["name", "rule"] }],
           unchanged: ["at-risk-vip", "browsers"],
         },
+        placements: { created: [], changed: [], unchanged: [] },
         notes: [],
       })
       // Nothing was written by the dry runs.
@@ -151,20 +191,140 @@ medusaIntegrationTestRunner({
       })
     })
 
-    it("moves segments between stores: export, start empty, import, export again gives the same document", async () => {
+    it("moves segments and placements between stores: export, start empty, import, export again gives the same document", async () => {
       await seedStore()
       const doc = (await get(`${BASE}/export`)).data
-      const segments = { ...doc, placements: undefined }
-      // "Another store": remove every segment (dependents first), then import the document.
+      // "Another store": remove every placement, then every segment (dependents first).
+      for (const p of await service().listPlacements({}, { select: ["id"], take: null }))
+        expect((await del(`/admin/personalization/placements/${p.id}`)).status).toBe(200)
       for (const handle of ["at-risk-vip", "browsers", "vip"]) {
         const [s] = (await get(`${BASE}?q=${handle}`)).data.segments.filter((x: { handle: string }) => x.handle === handle)
         expect((await del(`${BASE}/${s.id}`)).status).toBe(200)
       }
-      const res = await post(`${BASE}/import`, segments)
+      const empty = await placementRows()
+      expect(empty).toEqual({ placements: 0, variants: [] })
+
+      // The exported product id that no longer resolved cannot be imported: a 400 naming it, nothing written.
+      const gone = await post(`${BASE}/import`, doc)
+      expect(gone.status).toBe(400)
+      expect(gone.data.message).toMatch(/^placements\.0\.variants\.1\.content\.missing_product_ids: .*prod_gone/)
+      expect((await get(`${BASE}?limit=100`)).data.count).toBe(0)
+      expect(await placementRows()).toEqual(empty)
+
+      const portable = structuredClone(doc)
+      delete portable.placements[0].variants[1].content.missing_product_ids
+      const plan = await post(`${BASE}/import`, { ...portable, dry_run: true })
+      expect(plan.status).toBe(200)
+      expect(plan.data.placements).toEqual({
+        created: [
+          { handle: "home-hero", variants: ["vip", "vip-picks", "default"] },
+          { handle: "pdp.cross-sell", variants: ["shoes"] },
+        ],
+        changed: [],
+        unchanged: [],
+      })
+      expect(await placementRows()).toEqual(empty)
+
+      const res = await post(`${BASE}/import`, portable)
       expect(res.status).toBe(200)
       expect(res.data.segments.created).toEqual(["at-risk-vip", "browsers", "vip"])
+      expect(res.data.placements).toEqual(plan.data.placements)
       const after = (await get(`${BASE}/export`)).data
       expect(after.segments).toEqual(doc.segments)
+      expect(after.placements).toEqual(portable.placements)
+      // The variants point at the new segments by id.
+      const vip = (await get(`${BASE}?q=vip`)).data.segments.find((x: { handle: string }) => x.handle === "vip")
+      const variants = await service().listPlacementVariants({ name: ["vip", "vip-picks"] }, { select: ["segment_id"], take: null })
+      expect(variants.map((v) => v.segment_id)).toEqual([vip.id, vip.id])
+      // And importing it again is a no-op.
+      const again = await post(`${BASE}/import`, { ...portable, dry_run: true })
+      expect(again.data.placements).toEqual({ created: [], changed: [], unchanged: ["home-hero", "pdp.cross-sell"] })
+    })
+
+    it("a changed variant is reported changed and applied through the placement workflows", async () => {
+      const { boot } = await seedStore()
+      const doc = (await get(`${BASE}/export`)).data
+      const before = await placementRows()
+      const audit = async () => (await get("/admin/personalization/audit?limit=1")).data.count as number
+      const audited = await audit()
+      const edited = structuredClone(doc)
+      const hero = edited.placements[0]
+      // Changed variant: new title and priority, now for the (new) loyal segment.
+      hero.variants[0] = { ...hero.variants[0], priority: 20, segment: "loyal", content: { ...hero.variants[0].content, title: "Hi VIP" } }
+      // New variant naming a product by handle; placement description changed.
+      hero.variants.splice(2, 0, { name: "boots", segment: "browsers", priority: 3, status: "draft", content: { product_handles: ["boot"] } })
+      edited.placements[1].description = "Under the product"
+      edited.segments.push({ handle: "loyal", name: "Loyal", rule_text: "orders_count >= 5" })
+
+      const plan = await post(`${BASE}/import`, { ...edited, dry_run: true })
+      expect(plan.status).toBe(200)
+      expect(plan.data.segments.created).toEqual(["loyal"])
+      expect(plan.data.placements).toEqual({
+        created: [],
+        changed: [
+          {
+            handle: "home-hero",
+            fields: ["variants"],
+            variants: { created: ["boots"], changed: [{ name: "vip", fields: ["segment", "priority", "content"] }], unchanged: ["vip-picks", "default"] },
+          },
+          { handle: "pdp.cross-sell", fields: ["description"], variants: { created: [], changed: [], unchanged: ["shoes"] } },
+        ],
+        unchanged: [],
+      })
+      expect(await placementRows()).toEqual(before)
+      expect(await audit()).toBe(audited)
+
+      const applied = await post(`${BASE}/import`, edited)
+      expect(applied.status).toBe(200)
+      expect(applied.data.placements).toEqual(plan.data.placements)
+      const loyal = (await get(`${BASE}?q=loyal`)).data.segments.find((x: { handle: string }) => x.handle === "loyal")
+      const [vipVariant] = await service().listPlacementVariants({ name: "vip" }, { take: 1 })
+      expect(vipVariant).toMatchObject({ priority: 20, segment_id: loyal.id, content: expect.objectContaining({ title: "Hi VIP" }) })
+      const [boots] = await service().listPlacementVariants({ name: "boots" }, { take: 1 })
+      expect(boots).toMatchObject({ status: "draft", priority: 3, content: { product_ids: [boot.id] } })
+      // Through the workflows: audited (1 segment created, 1 variant updated, 1 variant created, 1 placement updated).
+      expect(await audit()).toBe(audited + 4)
+      expect((await get(`${BASE}/export`)).data.placements).toEqual(edited.placements)
+      const again = await post(`${BASE}/import`, { ...edited, dry_run: true })
+      expect(again.data.placements.unchanged).toEqual(["home-hero", "pdp.cross-sell"])
+    })
+
+    it("an unknown product / collection / category / segment handle is a 400 naming the path, and nothing is written", async () => {
+      await seedStore()
+      const doc = (await get(`${BASE}/export`)).data
+      delete doc.placements[0].variants[1].content.missing_product_ids
+      const before = await placementRows()
+      const segmentsBefore = (await get(`${BASE}?limit=100`)).data.count
+      const withNew = (mutate: (d: typeof doc) => void) => {
+        const d = structuredClone(doc)
+        // A new segment and a new placement in the same document: neither may be written.
+        d.segments.push({ handle: "loyal", name: "Loyal", rule_text: "orders_count >= 5" })
+        d.placements.push({ handle: "cart.upsell", variants: [{ name: "all", content: { recommendations: { strategy: "cart", limit: 4 } } }] })
+        mutate(d)
+        return d
+      }
+      const cases: [(d: typeof doc) => void, RegExp][] = [
+        [(d) => (d.placements[0].variants[1].content.product_handles = ["sneaker", "boot", "no-such-shoe"]), /^placements\.0\.variants\.1\.content\.product_handles\.2: product 'no-such-shoe' does not exist/],
+        [(d) => (d.placements[0].variants[0].content.collection_handle = "winter"), /^placements\.0\.variants\.0\.content\.collection_handle: collection 'winter' does not exist/],
+        [(d) => (d.placements[1].variants[0].content.category_handle = "hats"), /^placements\.1\.variants\.0\.content\.category_handle: category 'hats' does not exist/],
+        [(d) => (d.placements[2].variants[0].segment = "nobody"), /^placements\.2\.variants\.0\.segment: segment 'nobody' does not exist/],
+        [(d) => (d.placements[2].variants[0].content = { title: "no source" }), /^placements\.2\.variants\.0\.content: exactly one of/],
+        [(d) => (d.placements[0].variants[2].content.cta = { label: "x", href: "javascript:alert(1)" }), /^placements\.0\.variants\.2\.content\.cta\.href: /],
+        [(d) => d.placements[0].variants.push({ ...d.placements[0].variants[0] }), /^placements\.0\.variants\.3\.name: duplicate variant name 'vip'/],
+      ]
+      for (const [mutate, message] of cases) {
+        for (const dry_run of [true, false]) {
+          const res = await post(`${BASE}/import`, { ...withNew(mutate), dry_run })
+          expect(res.status).toBe(400)
+          expect(res.data.message).toMatch(message)
+        }
+      }
+      expect(await placementRows()).toEqual(before)
+      expect((await get(`${BASE}?limit=100`)).data.count).toBe(segmentsBefore)
+      // The same document without the bad handle goes through.
+      const ok = await post(`${BASE}/import`, withNew(() => undefined))
+      expect(ok.status).toBe(200)
+      expect(ok.data.placements.created).toEqual([{ handle: "cart.upsell", variants: ["all"] }])
     })
 
     it("rejects a bad document with a 400 naming the field, before writing anything", async () => {

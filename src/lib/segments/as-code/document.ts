@@ -5,10 +5,10 @@ import type PersonalizationModuleService from "../../../modules/personalization/
 
 export const SEGMENTS_DOCUMENT_FORMAT = "medusa-personalization/segments"
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+export const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /** Object keys sorted recursively, so the same data always serializes to the same text. */
-function sortKeys(v: unknown): unknown {
+export function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys)
   if (v && typeof v === "object") {
     return Object.fromEntries(
@@ -79,7 +79,7 @@ export async function buildSegmentsDocument(scope: MedusaContainer) {
  * names them by handle instead (`product_handles`, `collection_handle`, `category_handle`). An id that no longer
  * resolves is kept as `missing_product_ids` / `missing_collection_id` / `missing_category_id`.
  */
-async function portableContent(scope: MedusaContainer, contents: Record<string, unknown>[]) {
+export async function portableContent(scope: MedusaContainer, contents: Record<string, unknown>[]) {
   const productIds = [...new Set(contents.flatMap((c) => (Array.isArray(c?.product_ids) ? (c.product_ids as string[]) : [])))]
   const collectionIds = [...new Set(contents.map((c) => c?.collection_id).filter((v): v is string => typeof v === "string"))]
   const categoryIds = [...new Set(contents.map((c) => c?.category_id).filter((v): v is string => typeof v === "string"))]

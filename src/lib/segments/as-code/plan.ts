@@ -5,6 +5,7 @@ import type PersonalizationModuleService from "../../../modules/personalization/
 import { canonicalRule } from "../../rules"
 import { findCycle, type Rule } from "../../../core/rules"
 import { invalid } from "../../errors"
+import { describePlacementPlan, planPlacementImport, type ImportedPlacement, type PlacementPlan } from "./placements"
 
 /** One segment of an imported document (validated by the import route's zod schema). */
 export type ImportedSegment = {
@@ -161,4 +162,27 @@ export function describePlan(plan: ImportPlan) {
     changed: plan.changed.map((c) => ({ handle: c.handle, fields: c.fields })),
     unchanged: plan.unchanged,
   }
+}
+
+/**
+ * The whole document: segments first, then placements, whose variants may name segments that exist in the
+ * store or are created by the same document. Throws a 400 naming the document path before anything is written.
+ */
+export async function planDocumentImport(
+  scope: MedusaContainer,
+  doc: { segments: ImportedSegment[]; placements?: ImportedPlacement[] }
+): Promise<DocumentPlan> {
+  const segments = await planSegmentImport(scope, doc.segments)
+  const service: PersonalizationModuleService = scope.resolve(PERSONALIZATION_MODULE)
+  const existing = doc.placements?.length ? await service.listSegments({}, { select: ["handle"], take: null }) : []
+  const handles = new Set([...existing.map((s) => s.handle), ...doc.segments.map((s) => s.handle)])
+  const placements = await planPlacementImport(scope, doc.placements ?? [], handles)
+  return { segments, placements }
+}
+
+export type DocumentPlan = { segments: ImportPlan; placements: PlacementPlan }
+
+/** The document plan as the route answers it. */
+export function describeDocumentPlan(plan: DocumentPlan) {
+  return { segments: describePlan(plan.segments), placements: describePlacementPlan(plan.placements) }
 }
