@@ -2,9 +2,21 @@ import path from "path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { adminHeaders } from "../helpers/auth"
+import { createStep, createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import type PersonalizationModuleService from "../../src/modules/personalization/service"
+import { importSegmentsWorkflow, type ImportSegmentsInput } from "../../src/workflows/segments/import-segments"
 
 jest.setTimeout(240_000)
+
+// The import followed by a step that fails: the workflow engine compensates the import.
+const failAfterImportStep = createStep("test-fail-after-segment-import", async () => {
+  throw new Error("a later step failed")
+})
+const importThenFailWorkflow = createWorkflow("test-segment-import-then-fail", (input: ImportSegmentsInput) => {
+  const result = importSegmentsWorkflow.runAsStep({ input })
+  failAfterImportStep()
+  return new WorkflowResponse(result)
+})
 
 const BASE = "/admin/personalization/segments"
 
@@ -287,6 +299,26 @@ medusaIntegrationTestRunner({
       expect((await get(`${BASE}/export`)).data.placements).toEqual(edited.placements)
       const again = await post(`${BASE}/import`, { ...edited, dry_run: true })
       expect(again.data.placements.unchanged).toEqual(["home-hero", "pdp.cross-sell"])
+    })
+
+    it("undoes the placements and segments it applied when a later step fails", async () => {
+      await seedStore()
+      const doc = (await get(`${BASE}/export`)).data
+      const before = await placementRows()
+      const edited = structuredClone(doc)
+      edited.segments.push({ handle: "loyal", name: "Loyal", rule_text: "orders_count >= 5" })
+      edited.segments = edited.segments.map((x: { handle: string }) => (x.handle === "vip" ? { ...x, name: "VIP renamed" } : x))
+      edited.placements[0].variants[0].priority = 20
+      edited.placements[0].variants.push({ name: "loyal", segment: "loyal", priority: -1, content: { product_handles: ["boot"] } })
+      edited.placements[1].description = "Under the product"
+      edited.placements.push({ handle: "cart.upsell", variants: [{ name: "all", segment: "loyal", content: { recommendations: { strategy: "cart", limit: 4 } } }] })
+
+      const { errors } = await importThenFailWorkflow(getContainer()).run({ input: edited, throwOnError: false })
+      expect(errors.map((e) => e.error?.message)).toEqual(["a later step failed"])
+      // Everything is back: the same export, the same variant rows, no loyal segment, no cart.upsell.
+      expect((await get(`${BASE}/export`)).data).toEqual(doc)
+      expect(await placementRows()).toEqual(before)
+      expect((await get(`${BASE}?limit=100`)).data.count).toBe(3)
     })
 
     it("an unknown product / collection / category / segment handle is a 400 naming the path, and nothing is written", async () => {
