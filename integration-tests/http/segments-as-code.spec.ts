@@ -265,6 +265,8 @@ medusaIntegrationTestRunner({
       hero.variants[0] = { ...hero.variants[0], priority: 20, segment: "loyal", content: { ...hero.variants[0].content, title: "Hi VIP" } }
       // New variant naming a product by handle; placement description changed.
       hero.variants.splice(2, 0, { name: "boots", segment: "browsers", priority: 3, status: "draft", content: { product_handles: ["boot"] } })
+      // Only the priority of the variant whose exported content names a missing product: its content is left as it is.
+      hero.variants[1].priority = 6
       edited.placements[1].description = "Under the product"
       edited.segments.push({ handle: "loyal", name: "Loyal", rule_text: "orders_count >= 5" })
 
@@ -277,7 +279,12 @@ medusaIntegrationTestRunner({
           {
             handle: "home-hero",
             fields: ["variants"],
-            variants: { created: ["boots"], changed: [{ name: "vip", fields: ["segment", "priority", "content"] }], unchanged: ["vip-picks", "default"] },
+            variants: { created: ["boots"], changed: [
+                { name: "vip", fields: ["segment", "priority", "content"] },
+                { name: "vip-picks", fields: ["priority"] },
+              ],
+              unchanged: ["default"],
+            },
           },
           { handle: "pdp.cross-sell", fields: ["description"], variants: { created: [], changed: [], unchanged: ["shoes"] } },
         ],
@@ -294,8 +301,10 @@ medusaIntegrationTestRunner({
       expect(vipVariant).toMatchObject({ priority: 20, segment_id: loyal.id, content: expect.objectContaining({ title: "Hi VIP" }) })
       const [boots] = await service().listPlacementVariants({ name: "boots" }, { take: 1 })
       expect(boots).toMatchObject({ status: "draft", priority: 3, content: { product_ids: [boot.id] } })
-      // Through the workflows: audited (1 segment created, 1 variant updated, 1 variant created, 1 placement updated).
-      expect(await audit()).toBe(audited + 4)
+      const [picks] = await service().listPlacementVariants({ name: "vip-picks" }, { take: 1 })
+      expect(picks).toMatchObject({ priority: 6, content: { title: "Picks", product_ids: [expect.any(String), "prod_gone"] } })
+      // Through the workflows: audited (1 segment created, 2 variants updated, 1 variant created, 1 placement updated).
+      expect(await audit()).toBe(audited + 5)
       expect((await get(`${BASE}/export`)).data.placements).toEqual(edited.placements)
       const again = await post(`${BASE}/import`, { ...edited, dry_run: true })
       expect(again.data.placements.unchanged).toEqual(["home-hero", "pdp.cross-sell"])

@@ -96,16 +96,22 @@ export async function planPlacementImport(
   const portable = await portableContent(scope, variants.map((v) => v.content as Record<string, unknown>))
   const resolve = await handleResolver(scope, input)
 
-  const toWrite = (v: ImportedVariant, path: string, current?: { segment: string | null; priority: number; status: "active" | "draft" }): VariantWrite => {
+  // Only what is written is resolved (a changed priority does not re-check content it leaves as it is).
+  const toWrite = (
+    v: ImportedVariant,
+    path: string,
+    current?: { segment: string | null; priority: number; status: "active" | "draft" },
+    fields: readonly VariantField[] = VARIANT_FIELDS
+  ): VariantWrite => {
     const segment = v.segment === undefined ? current?.segment ?? null : v.segment
-    if (segment !== null && !segmentHandles.has(segment))
+    if (fields.includes("segment") && segment !== null && !segmentHandles.has(segment))
       throw invalid(`${path}.segment`, `segment '${segment}' does not exist in this store or the document`)
     return {
       name: v.name,
       segment,
       priority: v.priority ?? current?.priority ?? 0,
       status: v.status ?? current?.status ?? "active",
-      content: resolve(v.content, `${path}.content`),
+      content: fields.includes("content") ? resolve(v.content, `${path}.content`) : {},
     }
   }
 
@@ -157,7 +163,7 @@ export async function planPlacementImport(
         change.variants.unchanged.push(v.name)
         return
       }
-      const write = toWrite(v, path, before)
+      const write = toWrite(v, path, before, fields)
       change.variants.changed.push({
         id: existing.id,
         name: v.name,
