@@ -12,6 +12,15 @@ interface ImportResult {
     changed: { handle: string; fields: string[] }[]
     unchanged: string[]
   }
+  placements?: {
+    created: { handle: string; variants: string[] }[]
+    changed: {
+      handle: string
+      fields: string[]
+      variants: { created: string[]; changed: { name: string; fields: string[] }[]; unchanged: string[] }
+    }[]
+    unchanged: string[]
+  }
   notes?: string[]
 }
 
@@ -56,7 +65,9 @@ export function SegmentsAsCode() {
       if (!res.dry_run) {
         queryClient.invalidateQueries({ queryKey: keys.segments })
         const s = res.segments
-        toast.success(`Imported: ${s.created.length} created, ${s.changed.length} changed, ${s.unchanged.length} unchanged`)
+        const p = res.placements
+        const placements = p ? `; placements: ${p.created.length} created, ${p.changed.length} changed` : ""
+        toast.success(`Imported: ${s.created.length} created, ${s.changed.length} changed, ${s.unchanged.length} unchanged${placements}`)
         setOpen(false)
         setDoc("")
         setPlan(null)
@@ -86,7 +97,7 @@ export function SegmentsAsCode() {
           <Drawer.Header>
             <Drawer.Title>Import segments</Drawer.Title>
             <Drawer.Description>
-              Paste or choose an exported document. Segments are matched by handle; you see what would be created or
+              Paste or choose an exported document. Segments and placements are matched by handle; you see what would be created or
               changed before anything is written.
             </Drawer.Description>
           </Drawer.Header>
@@ -169,6 +180,7 @@ function Plan({ plan }: { plan: ImportResult }) {
   return (
     <div className="flex flex-col gap-y-3 rounded-md border border-ui-border-base p-3" data-testid="import-plan" aria-live="polite">
       {section("Segments", plan.segments)}
+      {plan.placements && section("Placements", placementLines(plan.placements))}
       {plan.notes?.map((n) => (
         <Text size="small" key={n} className="text-ui-fg-subtle">
           {n}
@@ -176,4 +188,21 @@ function Plan({ plan }: { plan: ImportResult }) {
       ))}
     </div>
   )
+}
+
+/** Placements read as the same create/change/unchanged lines, each naming what happens to its variants. */
+function placementLines(p: NonNullable<ImportResult["placements"]>): ImportResult["segments"] {
+  const variants = (v: { created: string[]; changed: { name: string; fields: string[] }[] }) =>
+    [
+      ...v.created.map((n) => `new variant ${n}`),
+      ...v.changed.map((c) => `variant ${c.name}: ${c.fields.join(", ")}`),
+    ]
+  return {
+    created: p.created.map((c) => (c.variants.length ? `${c.handle} (variants: ${c.variants.join(", ")})` : c.handle)),
+    changed: p.changed.map((c) => ({
+      handle: c.handle,
+      fields: [...c.fields.filter((f) => f !== "variants"), ...variants(c.variants)],
+    })),
+    unchanged: p.unchanged,
+  }
 }
