@@ -83,7 +83,7 @@ REDIS_URL="redis://127.0.0.1:$port" npm run test:integration -- "$suites" || rc=
 
 # Scale-out: a server and two workers (production build) against one Postgres and this Redis (db 7).
 log "scale-out: server + 2 workers"
-node scripts/ci/scale-out.mjs || rc=$?
+REDIS_URL="redis://127.0.0.1:$port" node scripts/ci/scale-out.mjs || rc=$?
 
 # The suite must really have gone through Redis (event bus / workflow engine leave BullMQ keys behind).
 keys="$(redis-cli -h 127.0.0.1 -p "$port" dbsize 2>/dev/null || echo 0)"
