@@ -79,7 +79,10 @@ log "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on
 suites="${REDIS_SUITES:-integration-tests/http/(pipeline|consent-tracking|cache|scale-out|rate-limits?|faults?)\.spec\.ts}"
 log "suites: $suites"
 rc=0
-REDIS_URL="redis://127.0.0.1:$port" npm run test:integration -- "$suites" || rc=$?
+# One suite at a time here (npm test runs two jest workers): two Medusa apps on one Redis would share the event
+# bus and workflow queues and take each other's jobs.
+REDIS_URL="redis://127.0.0.1:$port" TEST_TYPE=integration NODE_OPTIONS=--experimental-vm-modules \
+  npx jest --runInBand --forceExit "$suites" || rc=$?
 
 # Scale-out: a server and two workers (production build) against one Postgres and this Redis (db 7).
 log "scale-out: server + 2 workers"
