@@ -1,9 +1,7 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
-import { canonicalRule } from "../../../lib/rules"
-import { findCycle } from "../../../core/rules"
-import { invalid } from "../../../lib/errors"
+import { canonicalRule, checkSegmentReferences } from "../../../lib/rules"
 
 export type PrepareSegmentRuleInput = {
   handle: string
@@ -19,22 +17,9 @@ export const prepareSegmentRuleStep = createStep(
   "personalization-prepare-segment-rule",
   async (input: PrepareSegmentRuleInput, { container }) => {
     const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
-    const { rule, rule_text, references } = canonicalRule(
-      { rule: input.rule, rule_text: input.rule_text },
-      service.getCatalog()
-    )
-    if (references.length) {
-      const all = await service.listSegments({}, { select: ["handle", "rule"], take: null })
-      const byHandle = new Map(all.map((s) => [s.handle, s.rule as unknown]))
-      const missing = references.filter((h) => h !== input.handle && !byHandle.has(h))
-      if (missing.length) {
-        throw invalid(input.rule_text !== undefined ? "rule_text" : "rule", `unknown segment ${missing.map((h) => `'${h}'`).join(", ")}`)
-      }
-      const cycle = findCycle(input.handle, rule, byHandle)
-      if (cycle) {
-        throw invalid(input.rule_text !== undefined ? "rule_text" : "rule", `segment references form a cycle: ${cycle.join(" → ")}`)
-      }
-    }
+    const canonical = canonicalRule({ rule: input.rule, rule_text: input.rule_text }, service.getCatalog())
+    await checkSegmentReferences(service, input.handle, canonical, input.rule_text !== undefined ? "rule_text" : "rule")
+    const { rule, rule_text } = canonical
     return new StepResponse({ rule, rule_text })
   }
 )
