@@ -17,4 +17,6 @@ export const BehaviorEvent = model
     { on: ["profile_id", "client_id"], unique: true, where: "deleted_at IS NULL" },
     { on: ["profile_id", "type", "occurred_at"] },
     { on: ["occurred_at"] },
+    // One pass over a behavioural window for every profile (batch refresh / preview `GROUP BY profile_id`).
+    { on: ["type", "occurred_at"] },
   ])
