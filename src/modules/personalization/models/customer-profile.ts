@@ -31,6 +31,8 @@ export const CustomerProfile = model
       traits: model.json().default({}),
       consent: model.json().default({}),
       next_change_at: model.dateTime().nullable(),
+      // When memberships were last evaluated (start of that evaluation): queued re-evaluations older than it are skipped.
+      evaluated_at: model.dateTime().nullable(),
       merged_into_id: model.text().nullable(),
     }
   )
