@@ -89,6 +89,23 @@ export async function checkRate(limiters: Limiters, ip: string | null, subject: 
   return { allowed: true }
 }
 
+/**
+ * The client address for the per-IP bucket, trusting exactly `hops` proxies: the chain is X-Forwarded-For's
+ * entries followed by the socket's peer, and the client is the entry `hops` places from the right (the address the
+ * outermost trusted proxy saw). Entries a client prepends itself sit further left and are never read, so it cannot
+ * pick its own bucket. hops = 1 is what Express's `req.ip` gives under Medusa's `trust proxy: 1`.
+ */
+export function clientAddress(forwardedFor: string | string[] | undefined, socketAddress: string | null | undefined, hops: number): string | null {
+  const header = Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor ?? ""
+  const chain = header
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+  if (socketAddress) chain.push(socketAddress)
+  if (!chain.length) return null
+  return chain[Math.max(0, chain.length - 1 - hops)]
+}
+
 /** The rate-limit key of a store request's subject: the customer of a customer token, else a well-formed visitor id. */
 export function subjectKey(req: MedusaRequest): string | null {
   const customer = customerIdOf(req)
@@ -99,7 +116,7 @@ export function subjectKey(req: MedusaRequest): string | null {
 
 /**
  * Express middleware for a store route: 429 with `Retry-After` (seconds) when the subject's or the IP's bucket is
- * empty. The client IP is Express's `req.ip` (Medusa sets `trust proxy` to 1: the address the nearest proxy saw).
+ * empty. The client IP trusts `rateLimit.proxyHops` proxies (default 1, as Medusa's `trust proxy`; see clientAddress).
  */
 export function rateLimit(name = "events") {
   let cached: { options: RateLimitOptions; limiters: Limiters } | null = null
@@ -117,7 +134,8 @@ export function rateLimit(name = "events") {
     }
     let decision: RateDecision
     try {
-      decision = await checkRate(cached.limiters, req.ip ?? req.socket?.remoteAddress ?? null, subjectKey(req))
+      const ip = clientAddress(req.headers["x-forwarded-for"], req.socket?.remoteAddress, options.rateLimit.proxyHops)
+      decision = await checkRate(cached.limiters, ip, subjectKey(req))
     } catch (e) {
       if (!warned) {
         warned = true

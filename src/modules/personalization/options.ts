@@ -62,6 +62,9 @@ export const PluginOptionsSchema = z
           .object({ perSecond: z.number().int().min(1).max(100_000), burst: z.number().int().min(0).max(1_000_000) })
           .strict()
           .default({ perSecond: 100, burst: 3000 }),
+        // Proxies in front of Medusa that append to X-Forwarded-For. 1 = Medusa's own `trust proxy` (one load
+        // balancer); 0 = no proxy, key on the socket address (a client cannot choose its "IP" via the header).
+        proxyHops: z.number().int().min(0).max(10).default(1),
       })
       .strict()
       .default({ enabled: true, subject: { perSecond: 10, burst: 300 }, ip: { perSecond: 100, burst: 3000 } }),
