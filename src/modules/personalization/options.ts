@@ -67,7 +67,7 @@ export const PluginOptionsSchema = z
         proxyHops: z.number().int().min(0).max(10).default(1),
       })
       .strict()
-      .default({ enabled: true, subject: { perSecond: 10, burst: 300 }, ip: { perSecond: 100, burst: 3000 } }),
+      .default({ enabled: true, subject: { perSecond: 10, burst: 300 }, ip: { perSecond: 100, burst: 3000 }, proxyHops: 1 }),
     // RFM (issue #8): named groups over the R score and the mean of F and M, first match wins; every (R, FM)
     // must fall in a group. Default: DEFAULT_RFM_GROUPS in src/core/traits/rfm.ts (documented in the README).
     rfm: z
