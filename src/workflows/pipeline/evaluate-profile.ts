@@ -1,6 +1,7 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
 import { planProfileMembershipsStep } from "./steps/plan-profile-memberships"
+import { claimEvaluationStep } from "./steps/claim-evaluation"
 import { applyMembershipPlanStep } from "./steps/apply-membership-plan"
 import { syncManagedGroupsStep } from "./steps/sync-managed-groups"
 import { refreshOpenCartsStep } from "./steps/refresh-open-carts"
@@ -8,15 +9,31 @@ import { membershipEventData, SEGMENT_ENTERED, SEGMENT_EXITED } from "./steps/me
 
 /**
  * Re-evaluates one profile's memberships without recomputing order traits: for visitors, for new behaviour
- * events and consent changes, and for scheduled time-based changes of visitor profiles.
+ * events and consent changes, and for scheduled time-based changes of visitor profiles. Also for customers'
+ * tracked events (behaviour does not change order/cart traits): pass `customer_id` so the per-customer lock
+ * that every customer write takes is used. `seen_at` (a tracked batch's time) skips the run when another
+ * evaluation started after that batch was stored (see claimEvaluationStep); the start is recorded in
+ * `evaluated_at` either way.
  */
 export const evaluateProfileWorkflow = createWorkflow(
   "personalization-evaluate-profile",
-  (input: { profile_id: string; now?: Date | string }) => {
+  (input: { profile_id: string; now?: Date | string; customer_id?: string | null; seen_at?: string | null }) => {
     const now = transform({ input }, ({ input }) => (input.now ? new Date(input.now) : new Date()))
-    const lockKey = transform({ input }, ({ input }) => `personalization:profile-id:${input.profile_id}`)
+    const lockKey = transform({ input }, ({ input }) =>
+      input.customer_id ? `personalization:profile:${input.customer_id}` : `personalization:profile-id:${input.profile_id}`
+    )
     acquireLockStep({ key: lockKey, timeout: 30, ttl: 120 })
-    const plan = planProfileMembershipsStep({ profile_id: input.profile_id, now })
+    const claim = claimEvaluationStep(
+      transform({ input, now }, ({ input, now }) => ({
+        profile_id: input.profile_id,
+        seen_at: input.seen_at ?? null,
+        keep_scheduled: !!input.customer_id,
+        now,
+      }))
+    )
+    const plan = planProfileMembershipsStep(
+      transform({ claim, now }, ({ claim, now }) => ({ profile_id: claim.profile_id, now, extraChangeAt: claim.keep_change_at }))
+    )
     applyMembershipPlanStep({ plan, now })
     syncManagedGroupsStep({ plan, customerExists: true })
     emitEventStep({ eventName: SEGMENT_ENTERED, data: membershipEventData(plan, "enter") }).config({
