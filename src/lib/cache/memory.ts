@@ -3,7 +3,10 @@
 import { LRUCache } from "lru-cache"
 import type { CacheRead, CacheSettings, MembershipCache } from "./types"
 
-type Entry = { gen: number; ids: string[] } | { tomb: number }
+type Entry = { gen: number; ids: readonly string[] } | { tomb: number }
+
+/** Distinct segment-id sets kept for sharing; past this many the table starts over (entries keep their arrays). */
+const MAX_SHARED_SETS = 5_000
 
 export class MemoryMembershipCache implements MembershipCache {
   readonly kind = "memory" as const
@@ -11,6 +14,22 @@ export class MemoryMembershipCache implements MembershipCache {
   private generation = 1
   /** A logical clock: reads and invalidations take a tick each. */
   private clock = 0
+  /**
+   * Memory: most profiles share one of a few segment-id sets, so entries point at one frozen array per distinct
+   * set instead of holding their own copies of the id strings (≈150 instead of ≈530 bytes per entry at 6 ids).
+   */
+  private readonly sets = new Map<string, readonly string[]>()
+
+  private shared(ids: string[]): readonly string[] {
+    const key = ids.join("\u0001")
+    let set = this.sets.get(key)
+    if (!set) {
+      if (this.sets.size >= MAX_SHARED_SETS) this.sets.clear()
+      set = Object.freeze([...ids])
+      this.sets.set(key, set)
+    }
+    return set
+  }
 
   constructor(private readonly settings: CacheSettings) {
     this.lru = new LRUCache<string, Entry>({ max: settings.maxEntries, ttl: settings.ttlMs, ttlAutopurge: false })
@@ -20,7 +39,7 @@ export class MemoryMembershipCache implements MembershipCache {
     const entries = new Map<string, string[]>()
     for (const id of profileIds) {
       const e = this.lru.get(id)
-      if (e && !("tomb" in e) && e.gen === this.generation) entries.set(id, e.ids)
+      if (e && !("tomb" in e) && e.gen === this.generation) entries.set(id, [...e.ids])
     }
     return { entries, generation: this.generation, readAt: String(++this.clock) }
   }
@@ -31,7 +50,7 @@ export class MemoryMembershipCache implements MembershipCache {
     for (const [id, ids] of entries) {
       const e = this.lru.get(id)
       if (e && "tomb" in e && e.tomb > readAt) continue // invalidated after this read began: may be stale
-      this.lru.set(id, { gen: read.generation, ids: [...ids] })
+      this.lru.set(id, { gen: read.generation, ids: this.shared(ids) })
     }
   }
 

@@ -14,6 +14,19 @@ describe("MemoryMembershipCache", () => {
     expect(Object.fromEntries(again.entries)).toEqual({ p1: ["s1", "s2"], p2: [] })
   })
 
+  it("profiles with the same segments share one stored set; what a reader gets is its own copy", async () => {
+    const c = make()
+    const read = await c.get(["p1", "p2", "p3"])
+    const fromDb = ["s1", "s2"]
+    await c.fill(read, [["p1", fromDb], ["p2", ["s1", "s2"]], ["p3", ["s3"]]])
+    fromDb.push("s9") // the caller's array is not the stored one
+    const got = await c.get(["p1", "p2", "p3"])
+    expect(Object.fromEntries(got.entries)).toEqual({ p1: ["s1", "s2"], p2: ["s1", "s2"], p3: ["s3"] })
+    got.entries.get("p1")!.push("mutated") // a reader mutating its answer changes nothing stored
+    expect((await c.get(["p1", "p2"])).entries.get("p2")).toEqual(["s1", "s2"])
+    expect((await c.get(["p1"])).entries.get("p1")).toEqual(["s1", "s2"])
+  })
+
   it("a reader that began before an invalidation cannot put its (possibly stale) answer back", async () => {
     const c = make()
     const early = await c.get(["p1"]) // read Postgres … meanwhile a write commits and invalidates
