@@ -28,6 +28,7 @@ export { format, formatCondition } from "./format"
 export { evaluate, matches, type Evaluation, type Trace } from "./evaluate"
 export { compileSql, compileSegmentQuery, type CompiledSql, type CompileOptions } from "./compile-sql"
 export { nextChange } from "./next-change"
+export { compileNextChangeSql, type NextChangeSql, type NextChangeSqlOptions } from "./compile-next-change-sql"
 export { dependencies, type RuleDependencies } from "./dependencies"
 export { findCycle, segmentReferences, type RuleLookup } from "./cycles"
 export {
