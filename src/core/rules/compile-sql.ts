@@ -1,5 +1,6 @@
 /**
  * compileSql(rule, now) → a parameterized boolean SQL expression over `personalization_customer_profile p`.
+ * compileSegmentQuery(rule, now) → the full membership query (ids of matching profiles).
  *
  * Safety: every value from the rule (strings, numbers, dates, event types, property names, handles, purposes)
  * is passed as a $n parameter. The only identifiers in the text are table/column names written here and
@@ -13,7 +14,7 @@ import { ComparisonOp, EventCondition, PropertyFilter, Rule, Scalar, TraitCondit
 import { TraitCatalog, TraitDef, defaultCatalog } from "./catalog"
 import { ceilDecimal, dayThreshold, floorDecimal, isIntegral } from "./days"
 import { decimalToString, toDecimal } from "./decimal"
-import { dateOf, traitDef } from "./evaluate"
+import { dateOf, measureHolds, traitDef } from "./evaluate"
 
 export interface CompiledSql {
   text: string
@@ -53,20 +54,28 @@ export function compileSql(
   options: CompileOptions = {}
 ): CompiledSql {
   const params = new Params(options.firstParam ?? 1)
-  const text = compileNode(rule, { params, now: now.getTime(), catalog })
+  const text = compileNode(rule, { params, now: now.getTime(), catalog, windows: null })
   return { text, values: params.values }
 }
 
-/** The full membership query: ids of non-deleted profiles matching the rule. */
+/**
+ * The full membership query: ids of non-deleted profiles matching the rule. Every behavioural window is read in
+ * one pass over the events (see the header); a rule without windows is a plain filter over the profiles.
+ */
 export function compileSegmentQuery(rule: Rule, now: Date, catalog: TraitCatalog = defaultCatalog): CompiledSql {
-  const { text, values } = compileSql(rule, now, catalog)
-  return { text: `SELECT p.id FROM ${PROFILE_TABLE} p WHERE p.deleted_at IS NULL AND (${text})`, values }
+  const params = new Params(1)
+  const windows = new Windows(params, now.getTime())
+  const text = compileNode(rule, { params, now: now.getTime(), catalog, windows })
+  const join = windows.join(rule)
+  return { text: `SELECT p.id FROM ${PROFILE_TABLE} p${join} WHERE p.deleted_at IS NULL AND (${text})`, values: params.values }
 }
 
 interface Ctx {
   params: Params
   now: number
   catalog: TraitCatalog
+  /** Set by compileSegmentQuery: windows become columns of the one-pass derived table instead of subqueries. */
+  windows: Windows | null
 }
 
 function compileNode(rule: Rule, ctx: Ctx): string {
@@ -288,6 +297,7 @@ function sqlValue(def: TraitDef, v: Scalar, now: number): unknown {
 // ---- behavioural windows ---------------------------------------------------------------------------------
 
 function compileEvent(c: EventCondition, ctx: Ctx): string {
+  if (ctx.windows) return ctx.windows.condition(c)
   const P = ctx.params
   const where = [
     "e.profile_id = p.id",
@@ -315,6 +325,102 @@ function compileEvent(c: EventCondition, ctx: Ctx): string {
       return `(${agg} ${SQL_OP[c.op]} ${num(c.value)})`
     }
   }
+}
+
+/** The measured value compared as in evaluate(): count, or COALESCE(sum, 0), against numeric parameters. */
+function compareMeasure(c: EventCondition, agg: string, P: Params): string {
+  switch (c.measure) {
+    case "exists":
+      return `(${agg} > 0)`
+    case "none":
+      return `(${agg} = 0)`
+    default: {
+      const num = (v: string | number) => P.add(decimalToString(toDecimal(v)!), "numeric")
+      if (c.op === "between") return `(${agg} BETWEEN ${num(c.value[0])} AND ${num(c.value[1])})`
+      return `(${agg} ${SQL_OP[c.op]} ${num(c.value)})`
+    }
+  }
+}
+
+const ZERO_MEASURE = { mantissa: 0n, scale: 0 }
+
+interface WindowScan {
+  /** n0, n1, … : the column of this window's count in `w`. */
+  count: string
+  /** The window's predicate on `e` (type, time bounds, property filters). */
+  where: string
+  /** property name → column of COALESCE(sum(property), 0) in `w`. */
+  sums: Map<string, { column: string; expr: string }>
+}
+
+/**
+ * The windows of one rule, keyed by (event type, filters, window): conditions over the same events share a column.
+ * condition() returns the comparison over `w`'s columns; join() the derived table, once every condition is compiled.
+ */
+class Windows {
+  private readonly scans = new Map<string, WindowScan>()
+  private sumCount = 0
+  constructor(private readonly params: Params, private readonly now: number) {}
+
+  condition(c: EventCondition): string {
+    const scan = this.scan(c)
+    let column = scan.count
+    if (c.measure === "sum") {
+      let s = scan.sums.get(c.property)
+      if (!s) {
+        s = { column: `s${this.sumCount++}`, expr: jsonNumeric(`(e.properties -> ${this.params.add(c.property, "text")})`) }
+        scan.sums.set(c.property, s)
+      }
+      column = s.column
+    }
+    // No row in w: no event in any of the rule's windows, so every measure is 0 (evaluate's empty count / sum).
+    return compareMeasure(c, `COALESCE(w.${column}, 0)`, this.params)
+  }
+
+  private scan(c: EventCondition): WindowScan {
+    const key = JSON.stringify([c.event, c.where, c.window.amount, c.window.unit])
+    let scan = this.scans.get(key)
+    if (!scan) {
+      const P = this.params
+      const where = [
+        `e.type = ${P.add(c.event, "text")}`,
+        // The window is (now - N, now], as in event-match.ts.
+        `e.occurred_at > ${P.add(new Date(this.now - windowMs(c.window)).toISOString(), "timestamptz")}`,
+        `e.occurred_at <= ${P.add(new Date(this.now).toISOString(), "timestamptz")}`,
+        ...c.where.map((f) => compileFilter(f, P)),
+      ].join(" AND ")
+      scan = { count: `n${this.scans.size}`, where: `(${where})`, sums: new Map() }
+      this.scans.set(key, scan)
+    }
+    return scan
+  }
+
+  /** ` JOIN (…) w ON …` (or LEFT JOIN), or "" when the rule has no window. */
+  join(rule: Rule): string {
+    if (!this.scans.size) return ""
+    const scans = [...this.scans.values()]
+    const single = scans.length === 1
+    // One scan: its predicate is the WHERE. Several: one pass over their union, each column FILTERed to its window.
+    const filter = (s: WindowScan) => (single ? "" : ` FILTER (WHERE ${s.where})`)
+    const columns = scans.flatMap((s) => [
+      `count(*)${filter(s)} AS ${s.count}`,
+      ...[...s.sums.values()].map((x) => `COALESCE(sum(${x.expr})${filter(s)}, 0) AS ${x.column}`),
+    ])
+    const where = single ? scans[0].where : `(${scans.map((s) => s.where).join(" OR ")})`
+    const table =
+      `(SELECT e.profile_id, ${columns.join(", ")} FROM ${EVENT_TABLE} e` +
+      ` WHERE e.deleted_at IS NULL AND ${where} GROUP BY e.profile_id) w`
+    return ` ${requiresEvents(rule) ? "JOIN" : "LEFT JOIN"} ${table} ON w.profile_id = p.id`
+  }
+}
+
+/**
+ * True when the rule cannot hold for a profile with no event in any window: some conjunct on the top-level AND
+ * chain is a window condition that is false at 0 (e.g. `count >= 1`, `exists`, `sum > 0`).
+ */
+function requiresEvents(rule: Rule): boolean {
+  if (rule.type === "and") return rule.rules.some(requiresEvents)
+  return rule.type === "event" && !measureHolds(rule, ZERO_MEASURE)
 }
 
 /** Mirrors filterMatches in event-match.ts; NULL (missing / other JSON type) drops the event. */

@@ -29,6 +29,11 @@ describe("compileSql: text never contains values", () => {
         // Placeholders are numbered 1..n with no gaps, and there is one value per placeholder.
         const used = new Set([...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))
         expect([...used].sort((a, b) => a - b)).toEqual(values.map((_, i) => i + 1))
+        // The same for the full query (windows in one derived table).
+        const q = compileSegmentQuery(rule, NOW, testCatalog)
+        for (const [, l] of q.text.matchAll(/'((?:[^']|'')*)'/g)) expect(FIXED_LITERALS.has(l)).toBe(true)
+        const usedQ = new Set([...q.text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))
+        expect([...usedQ].sort((a, b) => a - b)).toEqual(q.values.map((_, i) => i + 1))
       }),
       { numRuns: 1000 }
     )
@@ -63,6 +68,49 @@ describe("compileSql: text never contains values", () => {
       text: "SELECT p.id FROM personalization_customer_profile p WHERE p.deleted_at IS NULL AND (COALESCE((p.consent -> $1::text ->> 'status') = 'granted', false))",
       values: ["marketing"],
     })
+  })
+})
+
+describe("compileSegmentQuery: behavioural windows in one pass over the events", () => {
+  const q = (text: string) => {
+    const v = validateRule(parse(text))
+    if (!v.ok) throw new Error(JSON.stringify(v.errors))
+    return compileSegmentQuery(v.rule, NOW).text
+  }
+  const eventScans = (sql: string) => sql.split("FROM personalization_behavior_event e").length - 1
+
+  it("reads all of a rule's windows in one grouped scan, never a per-profile subquery", () => {
+    const sql = q(
+      "event('product_viewed').count(last 7d) >= 2 AND (event('order_placed').sum(amount, last 30d) > 10" +
+        " OR NOT event('product_viewed').exists(last 7d) OR event('x_custom', category = 'a').count(last 24h) < 3)"
+    )
+    expect(eventScans(sql)).toBe(1)
+    expect(sql).toContain("GROUP BY e.profile_id) w ON w.profile_id = p.id")
+    expect(sql).not.toContain("e.profile_id = p.id")
+    // Same (type, filters, window) → one column: n0 (product_viewed 7d, twice), n1 + s0 (order_placed), n2 (x_custom).
+    expect(sql.match(/ AS (n\d+|s\d+)/g)).toEqual([" AS n0", " AS n1", " AS s0", " AS n2"])
+    expect(sql.match(/FILTER \(WHERE/g)).toHaveLength(4)
+  })
+
+  it("one window: its predicate is the scan's WHERE, no FILTER", () => {
+    const sql = q("event('product_viewed', category = 'sofas').count(last 7d) >= 1")
+    expect(eventScans(sql)).toBe(1)
+    expect(sql).not.toContain("FILTER")
+  })
+
+  it("inner join only when a top-level conjunct is false for a profile without events", () => {
+    const join = (t: string) => / (LEFT JOIN|JOIN) \(SELECT e\.profile_id/.exec(q(t))?.[1] ?? null
+    expect(join("event('product_viewed').count(last 7d) >= 1")).toBe("JOIN")
+    expect(join("country = 'DE' AND event('product_viewed').exists(last 7d)")).toBe("JOIN")
+    expect(join("country = 'DE' AND (event('order_placed').sum(amount, last 7d) > 0 AND orders_count > 1)")).toBe("JOIN")
+    expect(join("event('product_viewed').count(last 7d) < 1")).toBe("LEFT JOIN")
+    expect(join("event('product_viewed').count(last 7d) = 0")).toBe("LEFT JOIN")
+    expect(join("event('product_viewed').count(last 7d) BETWEEN 0 AND 2")).toBe("LEFT JOIN")
+    expect(join("event('product_viewed').none(last 7d)")).toBe("LEFT JOIN")
+    expect(join("event('order_placed').sum(amount, last 7d) <= 0")).toBe("LEFT JOIN")
+    expect(join("NOT event('product_viewed').exists(last 7d)")).toBe("LEFT JOIN")
+    expect(join("event('product_viewed').exists(last 7d) OR country = 'DE'")).toBe("LEFT JOIN")
+    expect(join("country = 'DE'")).toBeNull()
   })
 })
 

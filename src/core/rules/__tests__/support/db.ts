@@ -73,6 +73,7 @@ CREATE TABLE personalization_segment_membership (
 );
 -- The migration's indexes that the compiled SQL relies on.
 CREATE INDEX ON personalization_behavior_event (profile_id, type, occurred_at) WHERE deleted_at IS NULL;
+CREATE INDEX ON personalization_behavior_event (type, occurred_at) WHERE deleted_at IS NULL;
 CREATE UNIQUE INDEX ON personalization_segment (handle) WHERE deleted_at IS NULL;
 CREATE INDEX ON personalization_segment_membership (profile_id) WHERE deleted_at IS NULL;
 CREATE UNIQUE INDEX ON personalization_segment_membership (segment_id, profile_id) WHERE exited_at IS NULL AND deleted_at IS NULL;
