@@ -7,6 +7,7 @@ import { count, productViews, visitorId } from "../helpers/privacy"
 import { sql } from "../../src/lib/db/raw-sql"
 import { seedDemoStore } from "../../src/scripts/demo/seed"
 import { registerShopper, waitFor } from "../helpers/storefront"
+import { evaluateTrackedSafely, trackedEvaluationCounts } from "../../src/lib/pipeline/evaluate-tracked"
 
 jest.setTimeout(240_000)
 
@@ -46,6 +47,80 @@ medusaIntegrationTestRunner({
         `SELECT profile_id, customer_id FROM personalization_segment_membership WHERE segment_id = $1 AND exited_at IS NULL AND deleted_at IS NULL`,
         [segmentId]
       )
+    // Tracking answers before memberships are re-evaluated (a subscriber on personalization.events.tracked
+    // does it): wait for the expected membership list instead of reading it right after the 202.
+    const membersOf = async (segmentId: string, expected: { profile_id?: string; customer_id: string | null }[]) => {
+      let last: unknown
+      try {
+        return await waitFor(async () => {
+          const rows = await openMembers(segmentId)
+          last = rows
+          return rows.length === expected.length && expected.every((e, i) => (!e.profile_id || rows[i]?.profile_id === e.profile_id) && rows[i]?.customer_id === e.customer_id)
+            ? rows
+            : null
+        }, `members of ${segmentId}`)
+      } catch (e) {
+        throw new Error(`${(e as Error).message}; last seen ${JSON.stringify(last)}, expected ${JSON.stringify(expected)}`)
+      }
+    }
+    /** A completed evaluation of the profile started after `since` (evaluated_at = start of the last completed one). */
+    const evaluatedSince = (profileId: string, since: Date | null) =>
+      waitFor(async () => {
+        const [row] = await sql<{ evaluated_at: Date | null }>(getContainer(), `SELECT evaluated_at FROM personalization_customer_profile WHERE id = $1`, [profileId])
+        return row?.evaluated_at && (!since || new Date(row.evaluated_at) > since) ? new Date(row.evaluated_at) : null
+      }, `an evaluation of ${profileId}`)
+
+    // First in the suite on purpose: it reads the process-wide evaluation counters, so no earlier test's
+    // evaluation may still be finishing.
+    it("a burst of batches for one subject is answered at once and evaluated once (coalesced); re-evaluating is harmless", async () => {
+      const container = getContainer()
+      const seg = await segment("burst-lookers", "event('product_viewed', category = 'burst').count(last 24h) >= 8")
+      const vid = visitorId("burst")
+      const h = asVisitor(vid)
+      await post(CONSENT, { purposes: { personalization: "granted" } }, h)
+      const profile = (await profileOfVisitor(vid)) as any
+      const N = 10
+      const before = { ...trackedEvaluationCounts }
+
+      // Hold the subject's evaluation lock (as a slow evaluation would) while the burst arrives: every batch
+      // is stored and answered 202 without waiting for it, and each emits its own tracked message.
+      const locking = container.resolve(Modules.LOCKING)
+      const key = `personalization:profile-id:${profile.id}`
+      await locking.acquire(key, { ownerId: "burst-test", expire: 120 })
+      let answers: any[]
+      try {
+        answers = await Promise.all(
+          Array.from({ length: N }, (_, i) => post(EVENTS, { events: productViews(1, "burst", `burst${i}`) }, h))
+        )
+        expect(answers.map((a) => a.status)).toEqual(Array(N).fill(202))
+        expect(answers.map((a) => a.data.accepted)).toEqual(Array(N).fill(1))
+        expect(await count(container, "personalization_behavior_event", "profile_id = $1", [profile.id])).toBe(N)
+        expect(await openMembers(seg.id)).toHaveLength(0) // nothing evaluated while the lock is held
+      } finally {
+        await locking.release(key, { ownerId: "burst-test" })
+      }
+
+      await membersOf(seg.id, [{ profile_id: profile.id, customer_id: null }])
+      const delta = () => ({
+        evaluated: trackedEvaluationCounts.evaluated - before.evaluated,
+        skipped: trackedEvaluationCounts.skipped - before.skipped,
+        failed: trackedEvaluationCounts.failed - before.failed,
+      })
+      await waitFor(async () => delta().evaluated + delta().skipped + delta().failed === N, `all ${N} tracked messages handled`)
+      // The first evaluation to get the lock started after every batch was stored: it saw all N and the other
+      // N-1 messages were skipped (before or after waiting for the lock).
+      expect(delta()).toEqual({ evaluated: 1, skipped: N - 1, failed: 0 })
+      const [stamped] = await sql<{ evaluated_at: Date }>(container, `SELECT evaluated_at FROM personalization_customer_profile WHERE id = $1`, [profile.id])
+      expect(stamped.evaluated_at).toBeTruthy()
+
+      // A redelivered message (a queue retry after a worker died) for a batch already covered is skipped;
+      // forced re-evaluations (no batch time) run and change nothing: still one open membership, one row.
+      expect(await evaluateTrackedSafely(container, { profile_id: profile.id, at: "2020-01-01T00:00:00Z" })).toBe("skipped")
+      expect(await evaluateTrackedSafely(container, { profile_id: profile.id, at: null })).toBe("evaluated")
+      expect(await evaluateTrackedSafely(container, { profile_id: profile.id, at: null })).toBe("evaluated")
+      expect(await count(container, "personalization_segment_membership", "segment_id = $1", [seg.id])).toBe(1)
+      expect(await openMembers(seg.id)).toEqual([{ profile_id: profile.id, customer_id: null }])
+    })
 
     it("bad input is a 400 naming the field, and nothing is stored", async () => {
       const vid = visitorId("bad")
@@ -101,7 +176,7 @@ medusaIntegrationTestRunner({
       expect(Object.keys(consent)).toEqual(["personalization"]) // the failed consent posts changed nothing
     })
 
-    it("without consent nothing is stored; with consent 3 views in a category put the visitor in the segment within the request", async () => {
+    it("without consent nothing is stored; with consent 3 views in a category put the visitor in the segment (evaluated after the 202)", async () => {
       const seg = await segment("electronics-browsers", "event('product_viewed', category = 'electronics').count(last 24h) >= 3")
       const vid = visitorId("track")
       const h = asVisitor(vid)
@@ -120,8 +195,16 @@ medusaIntegrationTestRunner({
       expect((await get(CONSENT, h)).data.consent).toEqual(consent.data.consent)
 
       const two = productViews(2, "electronics")
+      const done = () => trackedEvaluationCounts.evaluated + trackedEvaluationCounts.skipped + trackedEvaluationCounts.failed
+      const doneBefore = done()
       const first = await post(EVENTS, { events: two, context: { device_type: "mobile", country: "nl" } }, h)
       expect(first.data).toEqual({ accepted: 2, duplicates: 0, dropped_no_consent: 0, dropped_stale: 0 })
+      // The consent post evaluated the profile once; wait for the evaluation the 2 views asked for, which
+      // must not make the visitor a member.
+      const consentedProfile = (await profileOfVisitor(vid)) as any
+      const afterConsent = consentedProfile.evaluated_at ? new Date(consentedProfile.evaluated_at) : null
+      await evaluatedSince(consentedProfile.id, afterConsent)
+      await waitFor(async () => done() > doneBefore, "the tracked evaluation to finish")
       expect(await openMembers(seg.id)).toHaveLength(0)
 
       const old = new Date(Date.now() - 8 * 86_400_000).toISOString()
@@ -132,7 +215,7 @@ medusaIntegrationTestRunner({
       )
       expect(third.data).toEqual({ accepted: 1, duplicates: 2, dropped_no_consent: 0, dropped_stale: 1 })
       const profile = (await profileOfVisitor(vid)) as any
-      expect(await openMembers(seg.id)).toEqual([{ profile_id: profile.id, customer_id: null }])
+      expect(await membersOf(seg.id, [{ profile_id: profile.id, customer_id: null }])).toEqual([{ profile_id: profile.id, customer_id: null }])
       expect(await count(getContainer(), "personalization_behavior_event", "profile_id = $1", [profile.id])).toBe(3)
       expect(profile.last_seen_at).toBeTruthy()
       expect(profile.traits).toMatchObject({ device_type: "mobile", geo_country: "NL" })
@@ -161,10 +244,12 @@ medusaIntegrationTestRunner({
       const tracked = await post(EVENTS, { events: productViews(2, "shoes") }, h)
       expect(tracked.data.accepted).toBe(2)
       const [profile] = await sql<{ id: string }>(container, `SELECT id FROM personalization_customer_profile WHERE customer_id = $1`, [customer.id])
-      for (const s of [behaviour, everyone, newsletter]) expect((await openMembers(s.id)).map((m) => m.customer_id)).toEqual([customer.id])
+      for (const s of [behaviour, everyone, newsletter]) await membersOf(s.id, [{ profile_id: profile.id, customer_id: customer.id }])
       const groupsOf = async () =>
         (await container.resolve(Modules.CUSTOMER).listCustomerGroupCustomers({ customer_id: customer.id })).map((l) => l.customer_group_id).sort()
-      expect(await groupsOf()).toEqual([behaviour, everyone, newsletter].map((s) => s.customer_group_id).sort())
+      const allThree = [behaviour, everyone, newsletter].map((s) => s.customer_group_id).sort()
+      await waitFor(async () => JSON.stringify(await groupsOf()) === JSON.stringify(allThree), "the managed groups")
+      expect(await groupsOf()).toEqual(allThree)
 
       // Marketing withdrawn: out of the marketing segment (and its group) at once, the rest untouched.
       await post(CONSENT, { purposes: { marketing: "withdrawn" } }, h)
@@ -219,7 +304,7 @@ medusaIntegrationTestRunner({
       await post(CONSENT, { purposes: { personalization: "granted", marketing: "granted" } }, v)
       await post(EVENTS, { events: productViews(3, "sofas") }, v)
       const visitor = (await profileOfVisitor(vid)) as any
-      expect(await openMembers(seg.id)).toEqual([{ profile_id: visitor.id, customer_id: null }])
+      await membersOf(seg.id, [{ profile_id: visitor.id, customer_id: null }])
 
       const { customer, headers } = await customerHeaders(container, "merge@example.com")
       const c = { "x-publishable-api-key": pk, ...headers }

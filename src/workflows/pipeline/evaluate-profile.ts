@@ -1,7 +1,7 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
 import { planProfileMembershipsStep } from "./steps/plan-profile-memberships"
-import { claimEvaluationStep } from "./steps/claim-evaluation"
+import { recordEvaluationStep, startEvaluationStep } from "./steps/claim-evaluation"
 import { applyMembershipPlanStep } from "./steps/apply-membership-plan"
 import { syncManagedGroupsStep } from "./steps/sync-managed-groups"
 import { refreshOpenCartsStep } from "./steps/refresh-open-carts"
@@ -11,9 +11,9 @@ import { membershipEventData, SEGMENT_ENTERED, SEGMENT_EXITED } from "./steps/me
  * Re-evaluates one profile's memberships without recomputing order traits: for visitors, for new behaviour
  * events and consent changes, and for scheduled time-based changes of visitor profiles. Also for customers'
  * tracked events (behaviour does not change order/cart traits): pass `customer_id` so the per-customer lock
- * that every customer write takes is used. `seen_at` (a tracked batch's time) skips the run when another
- * evaluation started after that batch was stored (see claimEvaluationStep); the start is recorded in
- * `evaluated_at` either way.
+ * that every customer write takes is used. `seen_at` (a tracked batch's time) skips the run when a completed
+ * evaluation started after that batch was stored; a run records its start in `evaluated_at` as its last step
+ * (see steps/claim-evaluation.ts).
  */
 export const evaluateProfileWorkflow = createWorkflow(
   "personalization-evaluate-profile",
@@ -23,7 +23,7 @@ export const evaluateProfileWorkflow = createWorkflow(
       input.customer_id ? `personalization:profile:${input.customer_id}` : `personalization:profile-id:${input.profile_id}`
     )
     acquireLockStep({ key: lockKey, timeout: 30, ttl: 120 })
-    const claim = claimEvaluationStep(
+    const claim = startEvaluationStep(
       transform({ input, now }, ({ input, now }) => ({
         profile_id: input.profile_id,
         seen_at: input.seen_at ?? null,
@@ -43,6 +43,7 @@ export const evaluateProfileWorkflow = createWorkflow(
       name: "personalization-emit-exited",
     })
     refreshOpenCartsStep({ plan })
+    recordEvaluationStep(transform({ claim }, ({ claim }) => ({ profile_id: claim.profile_id, started: claim.started })))
     releaseLockStep({ key: lockKey })
     return new WorkflowResponse({ plan })
   }

@@ -8,7 +8,8 @@ import type { StoreTrackEventsType } from "../validators"
 /**
  * A batch of storefront events. Answers 202 with what was kept: `accepted` (stored now), `duplicates`
  * (ids already stored), `dropped_no_consent` (the whole batch, when consent is required and not granted),
- * `dropped_stale` (older than 7 days). Memberships are re-evaluated before the response.
+ * `dropped_stale` (older than 7 days). Memberships are re-evaluated AFTER the response: the batch is stored
+ * in one statement and `personalization.events.tracked` is emitted; a subscriber evaluates (coalescing bursts).
  */
 export const POST = withConflicts(async (req: MedusaRequest<StoreTrackEventsType>, res: MedusaResponse) => {
   const subject = requireSubject(req)

@@ -1,0 +1,18 @@
+import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
+import { evaluateTrackedSafely } from "../lib/pipeline/evaluate-tracked"
+import { EVENTS_TRACKED, type EventsTrackedData } from "../lib/privacy/track"
+
+/**
+ * A stored batch of storefront/server events: re-evaluate that subject's memberships, after the tracking
+ * route has answered (in the worker, with a Redis event bus). Bursts coalesce through `evaluated_at`.
+ * Never throws.
+ */
+export default async function eventsTracked({ event, container }: SubscriberArgs<EventsTrackedData>) {
+  if (!event.data?.profile_id) return
+  await evaluateTrackedSafely(container, event.data)
+}
+
+export const config: SubscriberConfig = {
+  event: EVENTS_TRACKED,
+  context: { subscriberId: "personalization-events-tracked" },
+}
