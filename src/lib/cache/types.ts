@@ -49,4 +49,4 @@ export type CacheSettings = {
   maxEntries: number
 }
 
-export const DEFAULT_CACHE_SETTINGS: CacheSettings = { ttlMs: 15 * 60_000, tombstoneMs: 60_000, maxEntries: 50_000 }
+export const DEFAULT_CACHE_SETTINGS: CacheSettings = { ttlMs: 15 * 60_000, tombstoneMs: 60_000, maxEntries: 20_000 }

@@ -45,10 +45,11 @@ export const PluginOptionsSchema = z
     cache: z
       .object({
         ttlSeconds: z.number().int().min(1).max(86_400).default(900),
-        maxEntries: z.number().int().min(100).max(10_000_000).default(50_000),
+        // 20,000 ≈ 3 MB of heap (entries share their segment-id sets); a miss costs one indexed query.
+        maxEntries: z.number().int().min(100).max(10_000_000).default(20_000),
       })
       .strict()
-      .default({ ttlSeconds: 900, maxEntries: 50_000 }),
+      .default({ ttlSeconds: 900, maxEntries: 20_000 }),
     // Abuse limits on POST /store/personalization/events (issue #10): a token bucket per subject and per client
     // IP — `perSecond` sustained, plus up to `burst` extra requests per minute. In Redis when redisUrl is set.
     rateLimit: z
