@@ -5,7 +5,9 @@
  * distinct points (more clusters than distinct points leaves clusters empty) and at most n − 1 (silhouette's
  * domain). The best mean silhouette wins; ties go to the smaller k.
  */
-import { kmeans } from "ml-kmeans"
+// ml-kmeans (and ml-matrix under it) is loaded on first use, not at boot (≈6 MB RSS a process would carry for a
+// nightly job).
+const kmeans: typeof import("ml-kmeans").kmeans = (...args) => (require("ml-kmeans") as typeof import("ml-kmeans")).kmeans(...args)
 import { silhouette } from "./silhouette"
 
 export interface KCandidate {
