@@ -43,3 +43,24 @@ export function productViews(n: number, category: string, prefix = "pv") {
     properties: { category, product_id: `prod_${i}` },
   }))
 }
+
+/**
+ * Tracking answers 202 before memberships are re-evaluated (a subscriber on personalization.events.tracked does
+ * it). Waits until a COMPLETED evaluation of the profile started after its newest event was written
+ * (`evaluated_at` = start of the last completed evaluation; an event's `created_at` precedes its batch's stamp).
+ */
+export async function evaluationSettled(container: Resolver, profileId: string, timeoutMs = 30_000) {
+  const started = Date.now()
+  for (;;) {
+    const [row] = await sql<{ settled: boolean }>(
+      container,
+      `SELECT p.evaluated_at IS NOT NULL AND p.evaluated_at >= COALESCE(
+                (SELECT max(e.created_at) FROM personalization_behavior_event e WHERE e.profile_id = p.id), '-infinity') AS settled
+         FROM personalization_customer_profile p WHERE p.id = $1`,
+      [profileId]
+    )
+    if (row?.settled) return
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for profile ${profileId} to be evaluated`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}

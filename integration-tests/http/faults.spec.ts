@@ -7,7 +7,7 @@ import { Client } from "pg"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { adminHeaders, customerHeaders, publishableKey } from "../helpers/auth"
-import { count, visitorId } from "../helpers/privacy"
+import { count, evaluationSettled, visitorId } from "../helpers/privacy"
 import { sql } from "../../src/lib/db/raw-sql"
 import { checkConsistency, repairConsistency } from "../../src/lib/consistency"
 import checkConsistencyScript from "../../src/scripts/check-consistency"
@@ -150,6 +150,9 @@ medusaIntegrationTestRunner({
         const h = { "x-publishable-api-key": pk, ...headers, "x-forwarded-for": freshIp() }
         await post(CONSENT, { purposes: { personalization: "granted" } }, h)
         await post(EVENTS, { events: [1, 2].map((k) => ({ id: `${handle}-${i}-${k}`, type: "product_viewed", properties: { category: handle } })) }, h)
+        // Memberships follow the 202 (a subscriber evaluates): wait for this customer's evaluation.
+        const [profile] = await sql<{ id: string }>(container, `SELECT id FROM personalization_customer_profile WHERE customer_id = $1`, [customer.id])
+        await evaluationSettled(container, profile.id)
         customers.push(customer.id)
       }
       return { seg, customers }

@@ -6,7 +6,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { generateEntityId, Modules } from "@medusajs/framework/utils"
 import { deleteCustomersWorkflow } from "@medusajs/medusa/core-flows"
 import { adminHeaders, customerHeaders, publishableKey } from "../helpers/auth"
-import { count, productViews, rowsAbout, visitorId } from "../helpers/privacy"
+import { count, evaluationSettled, productViews, rowsAbout, visitorId } from "../helpers/privacy"
 import { sql } from "../../src/lib/db/raw-sql"
 import { retentionPurgeWorkflow } from "../../src/workflows/privacy/retention-purge"
 
@@ -66,6 +66,9 @@ medusaIntegrationTestRunner({
       await post(EVENTS, { events: productViews(3, category, `visitor-${email}`) }, v)
       await post(CONSENT, { purposes: { personalization: "granted", marketing: "granted" } }, c)
       await post(EVENTS, { events: productViews(2, category, `customer-${email}`) }, c)
+      // The visitor's memberships are evaluated after the 202: let that finish, so the merge closes a real stay.
+      const [visitor] = await sql<{ id: string }>(container, `SELECT id FROM personalization_customer_profile WHERE visitor_id = $1`, [vid])
+      await evaluationSettled(container, visitor.id)
       const merged = await post("/store/personalization/identify", {}, { ...c, "x-visitor-id": vid })
       expect(merged.data.merged).toBe(true)
       const customers = container.resolve(Modules.CUSTOMER)
