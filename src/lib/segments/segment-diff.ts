@@ -50,6 +50,90 @@ export function segmentSetSql(
 }
 
 /**
+ * A membership id made by Postgres in the format the DML model's `model.id({ prefix: "psmem" })` gives
+ * (generateEntityId: `<prefix>_<ULID>`, 26 Crockford base-32 characters): the 10-character ULID time part of the
+ * statement's start (an uncorrelated sub-select, evaluated once per statement) followed by 16 hex digits (Crockford
+ * digits too) of the md5 of a gen_random_uuid() drawn per row (64 random bits per id).
+ */
+export const MEMBERSHIP_ID_SQL =
+  `('psmem_' || (SELECT string_agg(substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ',` +
+  ` (((floor(extract(epoch FROM now()) * 1000)::bigint) >> (5 * (9 - i))) & 31)::int + 1, 1), '' ORDER BY i)` +
+  ` FROM generate_series(0, 9) AS i)` +
+  ` || upper(substr(md5(gen_random_uuid()::text), 1, 16)))`
+
+export const enterReason = (segment: RefreshSegment) => `batch refresh: ${segment.rule_text}`
+
+/**
+ * The batch refresh's two writes, each ONE set-based statement that evaluates the rule once and returns only a
+ * count (no id or parameter arrays in JS): entries `INSERT … SELECT … WHERE NOT EXISTS (open stay)` with ids made
+ * in SQL (MEMBERSHIP_ID_SQL; ON CONFLICT DO NOTHING skips a stay a concurrent real-time run opened), exits
+ * `UPDATE … FROM (open stays anti-joined with target)`, the reason telling a lost consent from a rule no longer
+ * matched. A segment that is not active enters nobody and closes every open stay. `$now` is the evaluation time,
+ * written as entered_at / exited_at (what compensation and the read-back recognise the run's rows by).
+ */
+export function segmentWriteSql(
+  segment: RefreshSegment,
+  now: Date,
+  opts: { catalog: TraitCatalog; requireConsent: boolean }
+): { enter: { text: string; values: unknown[] } | null; exit: { text: string; values: unknown[] } } {
+  if (segment.status !== "active") {
+    return {
+      enter: null,
+      exit: {
+        text: `WITH gone AS (
+                 UPDATE personalization_segment_membership m
+                    SET exited_at = $2::timestamptz, exit_reason = $3::text, updated_at = now()
+                  WHERE m.segment_id = $1::text AND m.exited_at IS NULL AND m.deleted_at IS NULL
+                 RETURNING 1)
+               SELECT count(*)::int AS n FROM gone`,
+        values: [segment.id, now.toISOString(), `batch refresh: segment is ${segment.status}`],
+      },
+    }
+  }
+  const set = () => {
+    const { ctes, values } = segmentSetSql({ rule: segment.rule, purpose: segment.purpose, segment_id: segment.id }, now, opts)
+    const param = (v: unknown, cast: string) => {
+      values.push(v)
+      return `$${values.length}::${cast}`
+    }
+    return { ctes, values, param }
+  }
+  const e = set()
+  const enter = {
+    text: `${e.ctes},
+       ins AS (
+         INSERT INTO personalization_segment_membership
+           (id, segment_id, profile_id, customer_id, entered_at, reason, created_at, updated_at)
+         SELECT ${MEMBERSHIP_ID_SQL}, ${e.param(segment.id, "text")}, t.id, t.customer_id, ${e.param(now.toISOString(), "timestamptz")},
+                ${e.param(enterReason(segment), "text")}, now(), now()
+           FROM target t WHERE NOT EXISTS (SELECT 1 FROM open o WHERE o.profile_id = t.id)
+         -- only the one-open-stay index: an id collision must fail loudly, not drop an entry
+         ON CONFLICT (segment_id, profile_id) WHERE exited_at IS NULL AND deleted_at IS NULL DO NOTHING
+         RETURNING 1)
+     SELECT count(*)::int AS n FROM ins`,
+    values: e.values,
+  }
+  const x = set()
+  const exit = {
+    text: `${x.ctes},
+       gone AS (
+         UPDATE personalization_segment_membership m
+            SET exited_at = ${x.param(now.toISOString(), "timestamptz")},
+                exit_reason = CASE WHEN EXISTS (SELECT 1 FROM matched WHERE matched.id = o.profile_id)
+                                   THEN ${x.param(`batch refresh: no consent for '${segment.purpose}'`, "text")}
+                                   ELSE ${x.param(`batch refresh: no longer matches ${segment.rule_text}`, "text")} END,
+                updated_at = now()
+           FROM open o
+          WHERE m.id = o.id AND m.exited_at IS NULL AND m.deleted_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM target t WHERE t.id = o.profile_id)
+         RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    values: x.values,
+  }
+  return { enter, exit }
+}
+
+/**
  * `matched` = profiles the rule selects (compileSegmentQuery, values as parameters); `target` = matched and, when
  * consent is required, consented for the segment's purpose — the same gate planMembership applies per subject.
  * Entries and exits are anti-joins of target against the open memberships. A segment that is not active has an

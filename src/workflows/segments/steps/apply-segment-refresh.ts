@@ -1,16 +1,16 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { generateEntityId, Modules } from "@medusajs/framework/utils"
+import { Modules } from "@medusajs/framework/utils"
 import type { IEventBusModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
 import { inTransaction } from "../../../lib/db/transaction"
 import { sql } from "../../../lib/db/raw-sql"
 import { invalidateMemberships } from "../../../lib/cache"
-import { diffSegment, type RefreshSegment } from "../../../lib/segments/segment-diff"
+import { segmentWriteSql, type RefreshSegment } from "../../../lib/segments/segment-diff"
 import { SEGMENT_ENTERED, SEGMENT_EXITED, type SegmentEventData } from "../../pipeline/steps/membership-events"
 
 export const REFRESH_BATCH_SIZE = 500
-/** Entries/exits per transaction: set-based INSERT … SELECT unnest / UPDATE … FROM unnest, so larger is cheaper. */
+/** Rows of the applied diff read back per page (cache invalidation, entered/exited events, progress). */
 export const APPLY_BATCH_SIZE = 5000
 
 /** What a refresh changed: counts only (the changed rows can be millions; they never go into step results). */
@@ -33,15 +33,17 @@ type Undo = { segment_id: string; at: string; since: string; wrote: boolean; eve
 type Row = { id: string; profile_id: string; customer_id: string | null; reason: string }
 
 /**
- * Diffs the segment set-based (diffSegment: the rule compiled to SQL, consent gate, anti-joins with the open
- * memberships) and applies the diff in batches of APPLY_BATCH_SIZE, each one set-based statement in one
- * transaction, updating the progress on the segment after each (one UPDATE). Entries that a concurrent real-time
- * run already made are skipped (ON CONFLICT on the one-open-stay index); exits already closed are skipped. After
- * each batch's commit the membership cache is invalidated for its profiles and its entered/exited events are handed
- * to the event bus in the workflow's event group (released only if the workflow succeeds, like emitEventStep).
- * The diff and the changed rows stay inside this step: the step result is counts, so the workflow engine never
- * checkpoints (and, with the Redis engine, never ships) a million-row payload. If a batch fails, the batches before
- * it are undone here (a failing step gets no compensation input); compensation undoes them all.
+ * Applies the segment's diff set-based without ever holding it in JS (segmentWriteSql): ONE
+ * `INSERT … SELECT … WHERE NOT EXISTS` for the entries (ids made by Postgres) and ONE `UPDATE … FROM (anti-join)`
+ * for the exits, each evaluating the rule once and returning a count. Entries that a concurrent real-time run
+ * already made are skipped (ON CONFLICT on the one-open-stay index); exits already closed are skipped. The rows the
+ * run wrote (recognised, as compensation does, by segment, evaluation instant, "batch refresh" reason and a write
+ * time after the run started) are then read back through a cursor in pages of APPLY_BATCH_SIZE: per page the
+ * membership cache is invalidated for its profiles, its entered/exited events are handed to the event bus in the
+ * workflow's event group (released only if the workflow succeeds, like emitEventStep) and the progress on the
+ * segment is updated (one UPDATE). Node holds one page at a time; the step result is counts, so the workflow engine
+ * never checkpoints a million-row payload. If anything fails, the writes are undone here (a failing step gets no
+ * compensation input); compensation undoes them all.
  */
 export const applySegmentRefreshStep = createStep(
   "personalization-apply-segment-refresh",
@@ -53,14 +55,14 @@ export const applySegmentRefreshStep = createStep(
     const now = new Date(input.now).toISOString()
     const segment = input.segment
     const segmentId = segment.id
-    const diff = await diffSegment(container, segment, new Date(input.now), {
+    const writes = segmentWriteSql(segment, new Date(input.now), {
       catalog: service.getCatalog(),
       requireConsent: service.getOptions().consent.required,
     })
     const [{ since }] = await sql<{ since: string }>(container, `SELECT clock_timestamp()::text AS since`)
     const undo: Undo = { segment_id: segmentId, at: now, since, wrote: false, event_group: eventGroup }
     const applied: AppliedRefresh = { entered: 0, exited: 0, at: now, since }
-    const total = diff.enter.length + diff.exit.length
+    let total = 0
     let done = 0
     const progress = () =>
       sql(
@@ -84,50 +86,43 @@ export const applySegmentRefreshStep = createStep(
     }
     await progress()
     try {
-      for (let i = 0; i < diff.enter.length; i += APPLY_BATCH_SIZE) {
-        const batch = diff.enter.slice(i, i + APPLY_BATCH_SIZE)
-        undo.wrote = true
-        const rows = await inTransaction(container, (run) =>
-          run<Row>(
-            `INSERT INTO personalization_segment_membership
-               (id, segment_id, profile_id, customer_id, entered_at, reason, created_at, updated_at)
-             SELECT t.id, $1, t.profile_id, t.customer_id, $2::timestamptz, t.reason, now(), now()
-               FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS t(id, profile_id, customer_id, reason)
-             ON CONFLICT DO NOTHING
-             RETURNING id, profile_id, customer_id, reason`,
-            [
-              segmentId,
-              now,
-              batch.map(() => generateEntityId(undefined, "psmem")),
-              batch.map((e) => e.profile_id),
-              batch.map((e) => e.customer_id),
-              batch.map((e) => e.reason),
-            ]
-          )
-        )
-        await invalidateMemberships(container, rows.map((r) => r.profile_id))
-        await emit(SEGMENT_ENTERED, rows)
-        applied.entered += rows.length
-        done += batch.length
-        await progress()
+      undo.wrote = true
+      if (writes.enter) {
+        const [{ n }] = await sql<{ n: number }>(container, writes.enter.text, writes.enter.values)
+        applied.entered = n
       }
-      for (let i = 0; i < diff.exit.length; i += APPLY_BATCH_SIZE) {
-        const batch = diff.exit.slice(i, i + APPLY_BATCH_SIZE)
-        undo.wrote = true
-        const rows = await inTransaction(container, (run) =>
-          run<Row>(
-            `UPDATE personalization_segment_membership m
-                SET exited_at = $1::timestamptz, exit_reason = t.reason, updated_at = now()
-               FROM unnest($2::text[], $3::text[]) AS t(id, reason)
-              WHERE m.id = t.id AND m.exited_at IS NULL AND m.deleted_at IS NULL
-             RETURNING m.id, m.profile_id, m.customer_id, m.exit_reason AS reason`,
-            [now, batch.map((e) => e.membership_id), batch.map((e) => e.reason)]
+      const [{ n }] = await sql<{ n: number }>(container, writes.exit.text, writes.exit.values)
+      applied.exited = n
+      total = applied.entered + applied.exited
+      await progress()
+      if (total > 0) {
+        await inTransaction(container, async (run) => {
+          await run(
+            `DECLARE personalization_refresh_rows NO SCROLL CURSOR FOR
+               SELECT 'enter' AS kind, id, profile_id, customer_id, reason FROM personalization_segment_membership
+                WHERE segment_id = $1 AND entered_at = $2::timestamptz AND created_at >= $3::timestamptz
+                  AND reason LIKE 'batch refresh:%' AND deleted_at IS NULL
+               UNION ALL
+               SELECT 'exit', id, profile_id, customer_id, exit_reason FROM personalization_segment_membership
+                WHERE segment_id = $1 AND exited_at = $2::timestamptz AND updated_at >= $3::timestamptz
+                  AND exit_reason LIKE 'batch refresh:%' AND deleted_at IS NULL`,
+            [segmentId, now, since]
           )
-        )
-        await invalidateMemberships(container, rows.map((r) => r.profile_id))
-        await emit(SEGMENT_EXITED, rows)
-        applied.exited += rows.length
-        done += batch.length
+          for (;;) {
+            const rows = await run<Row & { kind: "enter" | "exit" }>(`FETCH ${APPLY_BATCH_SIZE} FROM personalization_refresh_rows`)
+            if (!rows.length) break
+            await invalidateMemberships(container, rows.map((r) => r.profile_id))
+            await emit(SEGMENT_ENTERED, rows.filter((r) => r.kind === "enter"))
+            await emit(SEGMENT_EXITED, rows.filter((r) => r.kind === "exit"))
+            // A row a concurrent run changed again since is read back once at most: done never passes total.
+            done = Math.min(total, done + rows.length)
+            await progress()
+            if (rows.length < APPLY_BATCH_SIZE) break
+          }
+        })
+      }
+      if (done !== total) {
+        done = total
         await progress()
       }
     } catch (e) {
