@@ -1,5 +1,6 @@
 /**
- * EXPLAIN (ANALYZE, BUFFERS) of the five queries the store routes and the pipeline run most, on the bench data
+ * EXPLAIN (ANALYZE, BUFFERS) of the five queries the store routes and the pipeline run most (and the admin preview's
+ * statement), on the bench data
  * (run by bench/run.mjs after the batch refresh; DATABASE_URL and a JSON list of segment ids on argv).
  * The SQL comes from the real builders where there is one (segmentSetSql for the batch diff).
  */
@@ -7,6 +8,7 @@ import fs from "node:fs"
 import { Client } from "pg"
 import { defaultCatalog, parse } from "../src/core/rules"
 import { segmentSetSql } from "../src/lib/segments/segment-diff"
+import { segmentPreviewSql } from "../src/lib/segments/segment-preview"
 
 async function main() {
   const [segmentId, ruleText] = JSON.parse(process.argv[2] ?? "[]") as [string, string]
@@ -19,6 +21,11 @@ async function main() {
   const parsed = parse(ruleText) as unknown as { rule?: unknown }
   const rule = (parsed.rule ?? parsed) as any
   const set = segmentSetSql({ rule, purpose: "personalization", segment_id: segmentId }, now, { catalog: defaultCatalog, requireConsent: true })
+  const preview = segmentPreviewSql({ rule, purpose: "personalization", segment_id: segmentId }, now, {
+    catalog: defaultCatalog,
+    requireConsent: true,
+    sampleSize: 20,
+  })
   const queries: { name: string; sql: string; values: unknown[] }[] = [
     {
       name: "1. store routes: subject → profile (every /store/personalization request)",
@@ -52,6 +59,11 @@ async function main() {
       sql: `SELECT id, customer_id FROM personalization_customer_profile
              WHERE next_change_at <= $1 AND deleted_at IS NULL ORDER BY next_change_at ASC LIMIT 500`,
       values: [now],
+    },
+    {
+      name: `6. admin preview (count + 20 samples + entering/exiting, one statement) of '${ruleText}'`,
+      sql: preview.text,
+      values: preview.values,
     },
   ]
   const out: { name: string; plan: string }[] = []

@@ -115,6 +115,52 @@ medusaIntegrationTestRunner({
       expect(gated.count).toBe(n)
     })
 
+    it("behavioural windows (one grouped pass over the events): counts, zero counts, NOT/OR and two windows match the planted events", async () => {
+      const rows = await sql<{ id: string; consented: boolean; orders_count: number }>(
+        getContainer(),
+        `SELECT id, COALESCE(consent -> 'personalization' ->> 'status' = 'granted', false) AS consented, orders_count
+           FROM personalization_customer_profile WHERE deleted_at IS NULL ORDER BY id`
+      )
+      const H = 3_600_000
+      const now = Date.now()
+      // Profile k: k % 4 product views 5, 10, 15 hours ago (the third one a chair, the others sofas), and every third
+      // profile one more sofa view 10 days ago; a deleted event that must not count.
+      const events: Record<string, unknown>[] = []
+      rows.forEach((p, k) => {
+        const view = (i: string, category: string, ago: number) =>
+          events.push({ profile_id: p.id, client_id: `pv-${k}-${i}`, type: "product_viewed", properties: { category }, occurred_at: new Date(now - ago) })
+        for (let i = 0; i < k % 4; i++) view(String(i), i === 2 ? "chairs" : "sofas", (i + 1) * 5 * H)
+        if (k % 3 === 0) view("old", "sofas", 10 * 24 * H)
+      })
+      await personalization().createBehaviorEvents(events as any)
+      const deleted = (await personalization().createBehaviorEvents([
+        { profile_id: rows[0].id, client_id: "pv-deleted", type: "product_viewed", properties: { category: "sofas" }, occurred_at: new Date(now - H) },
+      ] as any)) as unknown as { id: string }[]
+      await personalization().softDeleteBehaviorEvents([deleted[0].id])
+
+      const sofas7d = (k: number) => Math.min(k % 4, 2)
+      const cases: [string, (k: number, p: (typeof rows)[number]) => boolean][] = [
+        ["event('product_viewed', category = 'sofas').count(last 7d) >= 1", (k) => sofas7d(k) >= 1],
+        ["event('product_viewed').count(last 7d) < 2", (k) => k % 4 < 2],
+        ["NOT event('product_viewed').exists(last 30d) OR orders_count >= 3", (k, p) => (k % 4 === 0 && k % 3 !== 0) || p.orders_count >= 3],
+        [
+          "event('product_viewed', category = 'sofas').count(last 30d) = 2 AND event('product_viewed').count(last 7d) >= 2",
+          (k) => sofas7d(k) + (k % 3 === 0 ? 1 : 0) === 2 && k % 4 >= 2,
+        ],
+      ]
+      for (const [i, [rule_text, expect_]] of cases.entries()) {
+        const expected = new Set(rows.filter((p, k) => p.consented && expect_(k, p)).map((p) => p.id))
+        expect({ rule_text, informative: expected.size > 0 && expected.size < rows.length }).toEqual({ rule_text, informative: true })
+        const res = await preview({ rule_text, sample_size: 100 })
+        expect({ rule_text, count: res.count }).toEqual({ rule_text, count: expected.size })
+        expect(res.sample.length).toBe(Math.min(100, expected.size))
+        for (const s of res.sample) expect({ rule_text, in: expected.has(s.profile_id) }).toEqual({ rule_text, in: true })
+        // the batch refresh (same compiled SQL) agrees
+        const segment = await createActive(`preview-events-${i}`, rule_text)
+        expect({ rule_text, members: [...(await openProfileIds(segment.id))].sort() }).toEqual({ rule_text, members: [...expected].sort() })
+      }
+    })
+
     it("with segment_id: who enters and who leaves on an edit, and the offers gated to its group", async () => {
       const container = getContainer()
       const segment = await createActive("three-plus", "orders_count >= 3")

@@ -5,20 +5,17 @@ import { PERSONALIZATION_MODULE } from "../../../../../modules/personalization"
 import type PersonalizationModuleService from "../../../../../modules/personalization/service"
 import { notFound } from "../../../../../lib/errors"
 import { canonicalRule, checkSegmentReferences } from "../../../../../lib/rules"
-import { segmentSetSql } from "../../../../../lib/segments/segment-diff"
+import { type PreviewCounts, type PreviewSampleRow, segmentPreviewSql } from "../../../../../lib/segments/segment-preview"
 import { findGatedOffers } from "../../../../../lib/gated-offers"
 import { sql } from "../../../../../lib/db/raw-sql"
 import type { AdminPreviewSegmentType } from "./validators"
-
-type SampleRow = { id: string; customer_id: string | null }
-type Counts = { count: number; entering: number; exiting: number; sample: SampleRow[]; entering_sample: SampleRow[]; exiting_sample: SampleRow[] }
 
 /**
  * POST /admin/personalization/segments/preview — a dry run of a rule: who would be in, and (with segment_id) who
  * would enter and leave compared with the segment's open memberships, plus the promotions and price lists gated to
  * that segment's managed group. Set-based and read-only: the batch refresh's own SQL (segmentSetSql: the compiled
- * rule and the same consent gate) in one SELECT; nothing is written. The rule is previewed as if the segment were
- * active, whatever its status.
+ * rule and the same consent gate) in one SELECT (segmentPreviewSql), then the samples' customers and the gated
+ * offers concurrently; nothing is written. The rule is previewed as if the segment were active, whatever its status.
  */
 export const POST = async (req: AuthenticatedMedusaRequest<AdminPreviewSegmentType>, res: MedusaResponse) => {
   const started = Date.now()
@@ -38,33 +35,17 @@ export const POST = async (req: AuthenticatedMedusaRequest<AdminPreviewSegmentTy
 
   const purpose = body.purpose ?? segment?.purpose ?? "personalization"
   const now = new Date()
-  const { ctes, values } = segmentSetSql(
+  const { text, values } = segmentPreviewSql(
     { rule: canonical.rule, purpose, segment_id: segment?.id ?? null },
     now,
-    { catalog, requireConsent: service.getOptions().consent.required }
+    { catalog, requireConsent: service.getOptions().consent.required, sampleSize: body.sample_size }
   )
-  values.push(body.sample_size)
-  const limit = `$${values.length}::int`
-  // Customers before visitor profiles in samples, then by id: stable between two previews of the same data.
-  const pick = (from: string) =>
-    `(SELECT COALESCE(json_agg(json_build_object('id', s.id, 'customer_id', s.customer_id)), '[]'::json)
-        FROM (SELECT id, customer_id FROM ${from} ORDER BY customer_id IS NULL, id LIMIT ${limit}) s)`
-  const [counts] = await sql<Counts>(
-    req.scope,
-    `${ctes},
-       entering AS (SELECT t.id, t.customer_id FROM target t WHERE NOT EXISTS (SELECT 1 FROM open o WHERE o.profile_id = t.id)),
-       exiting AS (SELECT o.profile_id AS id, o.customer_id FROM open o WHERE NOT EXISTS (SELECT 1 FROM target t WHERE t.id = o.profile_id))
-     SELECT (SELECT count(*) FROM target)::int AS count,
-            (SELECT count(*) FROM entering)::int AS entering,
-            (SELECT count(*) FROM exiting)::int AS exiting,
-            ${pick("target")} AS sample,
-            ${pick("entering")} AS entering_sample,
-            ${pick("exiting")} AS exiting_sample`,
-    values
-  )
+  const [counts] = await sql<PreviewCounts>(req.scope, text, values)
 
-  const describe = await customerDescriber(req.scope, [...counts.sample, ...counts.entering_sample, ...counts.exiting_sample])
-  const offers = segment?.customer_group_id ? await findGatedOffers(req.scope, [segment.customer_group_id]) : { promotions: [], price_lists: [] }
+  const [describe, offers] = await Promise.all([
+    customerDescriber(req.scope, [...counts.sample, ...counts.entering_sample, ...counts.exiting_sample]),
+    segment?.customer_group_id ? findGatedOffers(req.scope, [segment.customer_group_id]) : { promotions: [], price_lists: [] },
+  ])
 
   res.json({
     rule_text: canonical.rule_text,
@@ -85,7 +66,7 @@ export const POST = async (req: AuthenticatedMedusaRequest<AdminPreviewSegmentTy
 }
 
 /** Sample rows with the customer's email and name (one Customer module call); visitor profiles have none. */
-async function customerDescriber(scope: AuthenticatedMedusaRequest["scope"], rows: SampleRow[]) {
+async function customerDescriber(scope: AuthenticatedMedusaRequest["scope"], rows: PreviewSampleRow[]) {
   const ids = [...new Set(rows.map((r) => r.customer_id).filter((id): id is string => !!id))]
   const customers = ids.length
     ? await scope
@@ -93,7 +74,7 @@ async function customerDescriber(scope: AuthenticatedMedusaRequest["scope"], row
         .listCustomers({ id: ids }, { select: ["id", "email", "first_name", "last_name"], take: null })
     : []
   const byId = new Map(customers.map((c) => [c.id, c]))
-  return (r: SampleRow) => {
+  return (r: PreviewSampleRow) => {
     const c = r.customer_id ? byId.get(r.customer_id) : undefined
     return {
       profile_id: r.id,
