@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Browser leg: the admin extensions in a real Chromium (integration-tests/browser/admin.browser.mjs).
+# Browser leg: the admin extensions in a real Chromium (integration-tests/browser/run.mjs: one boot of the demo store,
+# then every flow — admin, placements/analytics, list states, keyboard-only pass — against it).
 # Installs Debian's chromium with apt when it is missing, then runs `npm run test:browser`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

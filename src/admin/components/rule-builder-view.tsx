@@ -134,7 +134,8 @@ function GroupView(ctx: Ctx & { node: GroupNode }) {
         )}
       </div>
       {node.children.map((child) => (
-        <ChildView key={child.id} {...ctx} node={child} parent={node} />
+        // Keyed by the condition itself, not its NOT wrapper: toggling NOT keeps the row (and keyboard focus on it).
+        <ChildView key={child.kind === "not" ? (child.child?.id ?? child.id) : child.id} {...ctx} node={child} parent={node} />
       ))}
       <ErrorText errors={errorsFor(ctx, node.id)} />
       <div className="flex gap-x-2">

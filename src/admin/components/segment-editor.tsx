@@ -51,6 +51,8 @@ function EditorForm({ segment, catalog }: { segment?: Segment; catalog: Catalog 
   const traitCatalog = useMemo(() => toTraitCatalog(catalog), [catalog])
 
   const [name, setName] = useState(segment?.name ?? "")
+  // An empty name is flagged once the user has typed in (or left) the field, not on a pristine form.
+  const [nameTouched, setNameTouched] = useState(!!segment)
   const [handle, setHandle] = useState(segment?.handle ?? "")
   const [handleTouched, setHandleTouched] = useState(!!segment)
   const [description, setDescription] = useState(segment?.description ?? "")
@@ -157,8 +159,11 @@ function EditorForm({ segment, catalog }: { segment?: Segment; catalog: Catalog 
                 <Input
                   id="segment-name"
                   value={name}
-                  aria-invalid={!!nameError}
+                  aria-invalid={!!nameError && nameTouched}
+                  aria-required
+                  onBlur={() => setNameTouched(true)}
                   onChange={(e) => {
+                    setNameTouched(true)
                     setName(e.target.value)
                     if (!handleTouched) setHandle(slugify(e.target.value))
                   }}

@@ -79,7 +79,13 @@ export function SizeChart({ segment }: { segment: Segment }) {
 
 /** A tiny members-per-day line for the list (last 7 days), with the change since the first day. */
 export function Sparkline({ series }: { series: SeriesPoint[] | undefined }) {
-  if (!series?.length) return <span className="text-ui-fg-muted">—</span>
+  if (!series?.length)
+    return (
+      <span className="text-ui-fg-muted" title="No daily snapshots yet">
+        <span aria-hidden="true">—</span>
+        <span className="sr-only">No daily snapshots yet</span>
+      </span>
+    )
   const values = series.map((p) => p.members)
   const min = Math.min(...values)
   const max = Math.max(...values)
@@ -91,7 +97,10 @@ export function Sparkline({ series }: { series: SeriesPoint[] | undefined }) {
   const change = values[values.length - 1] - values[0]
   return (
     <span className="inline-flex items-center gap-x-2" title={`${values[0]} → ${values[values.length - 1]} members`}>
-      <svg width={w} height={h} aria-hidden="true">
+      <span className="sr-only">
+        {values[0]} to {values[values.length - 1]} members over {values.length} days, change
+      </span>
+      <svg width={w} height={h} aria-hidden="true" focusable="false">
         <polyline points={points} fill="none" stroke="currentColor" strokeWidth={1.5} />
       </svg>
       <span className={change > 0 ? "text-ui-tag-green-text" : change < 0 ? "text-ui-tag-red-text" : "text-ui-fg-subtle"}>

@@ -108,7 +108,7 @@ function ExplainDrawer({ segmentId, segmentName, customerId }: { segmentId: stri
   return (
     <Drawer open={open} onOpenChange={setOpen}>
       <Drawer.Trigger asChild>
-        <Button size="small" variant="transparent">
+        <Button size="small" variant="transparent" aria-label={`Explain membership of ${segmentName}`} data-testid="explain-button">
           Explain
         </Button>
       </Drawer.Trigger>

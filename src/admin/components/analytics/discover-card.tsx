@@ -5,6 +5,7 @@ import { useNavigate } from "react-router-dom"
 import { errorMessage, keys } from "../../lib/api"
 import { EmptyState, ErrorState } from "../states"
 import { analyticsApi, pct, useDiscovery, type DiscoveredCluster } from "./api"
+import { useReturnFocus } from "../../lib/focus"
 
 const AUTO = "auto"
 
@@ -106,6 +107,7 @@ export function DiscoverCard() {
 }
 
 function CreateFromClusterDrawer({ cluster, k, onClose }: { cluster: DiscoveredCluster | null; k: number | null; onClose: () => void }) {
+  const returnFocus = useReturnFocus(!!cluster)
   const queryClient = useQueryClient()
   const navigate = useNavigate()
   const [handle, setHandle] = useState("")
@@ -143,7 +145,7 @@ function CreateFromClusterDrawer({ cluster, k, onClose }: { cluster: DiscoveredC
 
   return (
     <Drawer open={!!cluster} onOpenChange={(o) => (o ? undefined : onClose())}>
-      <Drawer.Content>
+      <Drawer.Content {...returnFocus}>
         <form onSubmit={submit} className="flex h-full flex-col overflow-hidden">
           <Drawer.Header>
             <Drawer.Title>Create segment from cluster {cluster?.index}</Drawer.Title>

@@ -6,6 +6,7 @@ import { sdk } from "../../lib/sdk"
 import { usePlacements } from "../placements/api"
 import { EmptyState, ErrorState, LoadingRows } from "../states"
 import { analyticsApi, analyticsKeys, formatMoney, pct, useExperiment, useExperiments, type Experiment, type Interval } from "./api"
+import { useReturnFocus } from "../../lib/focus"
 
 const pp = (x: number | null | undefined) => (x === null || x === undefined ? "—" : `${x >= 0 ? "+" : ""}${(x * 100).toFixed(2)} pp`)
 const ci = (i: Interval | null | undefined, f: (x: number) => string) => (i ? `[${f(i.lower)}, ${f(i.upper)}]` : "—")
@@ -158,6 +159,7 @@ function ExperimentCard({ summary }: { summary: Experiment }) {
 }
 
 function CreateExperimentDrawer({ open, onOpenChange }: { open: boolean; onOpenChange: (o: boolean) => void }) {
+  const returnFocus = useReturnFocus(open)
   const queryClient = useQueryClient()
   const [name, setName] = useState("")
   const [targetType, setTargetType] = useState<"placement_variant" | "promotion">("placement_variant")
@@ -217,7 +219,7 @@ function CreateExperimentDrawer({ open, onOpenChange }: { open: boolean; onOpenC
 
   return (
     <Drawer open={open} onOpenChange={onOpenChange}>
-      <Drawer.Content>
+      <Drawer.Content {...returnFocus}>
         <form onSubmit={submit} className="flex h-full flex-col overflow-hidden" data-testid="experiment-form">
           <Drawer.Header>
             <Drawer.Title>Start experiment</Drawer.Title>

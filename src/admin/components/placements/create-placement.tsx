@@ -3,6 +3,7 @@ import { useQueryClient } from "@tanstack/react-query"
 import { useEffect, useState } from "react"
 import { errorMessage } from "../../lib/api"
 import { placementApi, placementKeys } from "./api"
+import { useReturnFocus } from "../../lib/focus"
 
 /** Create a placement (handle + description). Esc closes; Enter in the handle field submits; 400s shown inline. */
 export function CreatePlacementModal({
@@ -14,6 +15,7 @@ export function CreatePlacementModal({
   onOpenChange: (o: boolean) => void
   onCreated: (id: string) => void
 }) {
+  const returnFocus = useReturnFocus(open)
   const queryClient = useQueryClient()
   const [handle, setHandle] = useState("")
   const [description, setDescription] = useState("")
@@ -47,7 +49,7 @@ export function CreatePlacementModal({
 
   return (
     <FocusModal open={open} onOpenChange={onOpenChange}>
-      <FocusModal.Content>
+      <FocusModal.Content {...returnFocus}>
         <form onSubmit={submit} className="flex h-full flex-col overflow-hidden">
           <FocusModal.Header>
             <Button size="small" type="submit" isLoading={saving}>

@@ -2,6 +2,7 @@ import { Button, Drawer, Input, Label, Select, Tabs, Text, Textarea } from "@med
 import { useEffect, useState } from "react"
 import { errorMessage, useSegments } from "../../lib/api"
 import { sourceOf, type PlacementContent, type PlacementVariant, type SourceType, type VariantInput } from "./api"
+import { useReturnFocus } from "../../lib/focus"
 
 const DEFAULT = "__default__"
 
@@ -77,6 +78,7 @@ export function VariantDrawer({
   variant: PlacementVariant | null
   onSubmit: (input: VariantInput) => Promise<unknown>
 }) {
+  const returnFocus = useReturnFocus(open)
   const segments = useSegments({ limit: 100, offset: 0 })
   const [name, setName] = useState("")
   const [segmentId, setSegmentId] = useState<string>(DEFAULT)
@@ -152,7 +154,7 @@ export function VariantDrawer({
   const segmentList = segments.data?.segments ?? []
   return (
     <Drawer open={open} onOpenChange={onOpenChange}>
-      <Drawer.Content>
+      <Drawer.Content {...returnFocus}>
         <form onSubmit={submit} className="flex h-full flex-col overflow-hidden" data-testid="variant-form">
           <Drawer.Header>
             <Drawer.Title>{variant ? `Edit variant ${variant.name}` : "Add variant"}</Drawer.Title>

@@ -79,7 +79,7 @@ function Header({ segment, refreshing, setRefreshing }: { segment: Segment; refr
           label="Customer group"
           value={
             segment.customer_group ? (
-              <Link to={`/customers/groups/${segment.customer_group.id}`} className="text-ui-fg-interactive hover:underline">
+              <Link to={`/customer-groups/${segment.customer_group.id}`} className="text-ui-fg-interactive hover:underline">
                 {segment.customer_group.name}
               </Link>
             ) : (
