@@ -322,6 +322,9 @@ medusaIntegrationTestRunner({
         const open = await openMembers(created.data.segment.id)
         expect(open.length).toBeGreaterThan(0)
         expect(created.data.segment.member_count).toBe(open.length)
+        // ids made by Postgres in the DML model's format: psmem_ + a 26-character Crockford base-32 ULID, all distinct
+        expect(open.filter((m) => !/^psmem_[0-9A-HJKMNP-TV-Z]{26}$/.test(m.id))).toEqual([])
+        expect(new Set(open.map((m) => m.id)).size).toBe(open.length)
         expect(created.data.segment.refresh_state).toMatchObject({ status: "done", entered: open.length })
         const { expected } = await expectedMembers(new Date())
         expect(new Set(open.map((m) => m.profile_id))).toEqual(expected.get(created.data.segment.id))
