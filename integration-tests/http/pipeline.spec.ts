@@ -244,6 +244,60 @@ medusaIntegrationTestRunner({
       expect(seg.member_count).toBe(0)
     })
 
+    it("customer.updated re-reads the account only: the email moves the membership, order traits and the order's country stay", async () => {
+      const container = getContainer()
+      const segment = await activeSegment("acme-staff", "email_domain = 'acme.test'")
+      const customer = await newCustomer("pat@other.test")
+      const profileId = await grantConsent(customer.id)
+      await container.resolve(Modules.CUSTOMER).createCustomerAddresses([
+        { customer_id: customer.id, country_code: "de", address_1: "Hauptstr. 1", is_default_shipping: true },
+      ])
+      await container.resolve(Modules.ORDER).createOrders([
+        {
+          customer_id: customer.id,
+          region_id: regionId,
+          currency_code: "eur",
+          email: "pat@other.test",
+          created_at: new Date(Date.now() - 2 * DAY),
+          shipping_address: { country_code: "nl", address_1: "Dam 1" },
+          items: [{ title: "Item", quantity: 1, unit_price: 25 }],
+        },
+      ] as any)
+      await refreshCustomerProfileWorkflow(container).run({ input: { customer_id: customer.id } })
+      const [full] = await personalization().listCustomerProfiles({ id: profileId })
+      expect(full.orders_count).toBe(1)
+      expect(full.country).toBe("NL") // the latest order's shipping country wins over the default address
+      expect((full.traits as any).order_country).toBe("NL")
+
+      // the admin changes the e-mail: updateCustomersWorkflow → customer.updated → account-only refresh
+      const update = (email: string) => api.post(`/admin/customers/${customer.id}`, { email }, { headers: admin })
+      await update("pat@acme.test")
+      await waitFor(
+        async () =>
+          (await openMemberships(segment.id, customer.id)).length === 1 && (await inGroup(customer.id, segment.customer_group_id)),
+        "membership and group link after the e-mail change"
+      )
+      const [after] = await personalization().listCustomerProfiles({ id: profileId })
+      expect(after.email_domain).toBe("acme.test")
+      expect(after.orders_count).toBe(1)
+      expect(after.country).toBe("NL")
+      expect((after.traits as any).order_country).toBe("NL")
+
+      // a profile stored before the order's country was kept (no order_country key) gets a full refresh instead
+      const { order_country: _dropped, ...older } = after.traits as Record<string, unknown>
+      await personalization().updateCustomerProfiles({ id: profileId, traits: older, country: null })
+      await update("pat@other.test")
+      await waitFor(
+        async () =>
+          (await openMemberships(segment.id, customer.id)).length === 0 && !(await inGroup(customer.id, segment.customer_group_id)),
+        "exit and group unlink after the e-mail change back"
+      )
+      const [back] = await personalization().listCustomerProfiles({ id: profileId })
+      expect(back.email_domain).toBe("other.test")
+      expect(back.country).toBe("NL")
+      expect((back.traits as any).order_country).toBe("NL")
+    })
+
     it("a failure inside the pipeline leaves checkout working and memberships consistent with groups", async () => {
       const container = getContainer()
       const segment = await activeSegment("any-buyer", "orders_count >= 1")

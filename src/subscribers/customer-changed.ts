@@ -8,7 +8,11 @@ export default async function customerChanged({ event, container }: SubscriberAr
     await eraseCustomerSafely(container, event.data.id, "customer.deleted")
     return
   }
-  await refreshCustomerSafely(container, event.data.id, `${event.name} ${event.data.id}`)
+  // updateCustomersWorkflow (the only emitter of customer.updated) changes account fields, never orders or carts.
+  await refreshCustomerSafely(container, event.data.id, `${event.name} ${event.data.id}`, undefined, {
+    scope: event.name === "customer.updated" ? "account" : "full",
+    event,
+  })
 }
 
 export const config: SubscriberConfig = {

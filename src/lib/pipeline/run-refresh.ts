@@ -1,7 +1,9 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { refreshCustomerProfileWorkflow } from "../../workflows/pipeline/refresh-customer-profile"
+import type { RefreshScope } from "../../workflows/pipeline/steps/compute-customer-traits"
 import { evaluateProfileWorkflow } from "../../workflows/pipeline/evaluate-profile"
+import { traceEnd, traceStart } from "./trace"
 
 /**
  * Personalization must never break the flow that triggered it (checkout, account changes): failures are
@@ -22,12 +24,23 @@ export async function refreshCustomerSafely(
   container: MedusaContainer,
   customerId: string | null | undefined,
   context: string,
-  now?: Date
+  now?: Date,
+  opts: {
+    /** "account": only the customer record changed (customer.updated); default "full". */
+    scope?: RefreshScope
+    /** The event that triggered the refresh (timing only: MP_PIPELINE_TRACE). */
+    event?: { name?: string; metadata?: Record<string, unknown> }
+  } = {}
 ): Promise<boolean> {
   if (!customerId) return false
-  return safely(container, `refreshing customer ${customerId} after ${context}`, () =>
-    refreshCustomerProfileWorkflow(container).run({ input: { customer_id: customerId, now } })
-  )
+  traceStart(customerId, opts.event)
+  try {
+    return await safely(container, `refreshing customer ${customerId} after ${context}`, () =>
+      refreshCustomerProfileWorkflow(container).run({ input: { customer_id: customerId, now, scope: opts.scope } })
+    )
+  } finally {
+    traceEnd(customerId)
+  }
 }
 
 /** Re-evaluates one profile (e.g. a visitor's) without recomputing traits. */

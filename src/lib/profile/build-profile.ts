@@ -1,7 +1,7 @@
 // Turns Medusa facts into the profile columns the rule catalogue reads.
 import { computeCartTraits, computeOrderTraits, nextAbandonmentAt } from "../../core/traits"
 import type { TraitCatalog } from "../../core/rules"
-import type { CustomerFacts } from "./load-facts"
+import type { CustomerAccount, CustomerFacts } from "./load-facts"
 
 export interface ProfileTraits {
   customer_id: string
@@ -22,18 +22,44 @@ export interface ProfileTraits {
   traits: Record<string, unknown>
 }
 
+/** The columns that come from the customer record alone (what `customer.updated` can change). */
+export type AccountTraits = Pick<ProfileTraits, "customer_id" | "country" | "has_account" | "email_domain" | "customer_created_at" | "traits">
+
+/** jsonb key holding the latest order's shipping country, so an account-only refresh can keep `country` exact. */
+export const ORDER_COUNTRY_KEY = "order_country"
+
+/**
+ * Account traits from the customer record; `orderCountry` is the latest order's shipping country (it wins over
+ * the default address, as in a full computation).
+ */
+export function buildAccountTraits(
+  account: CustomerAccount,
+  orderCountry: string | null,
+  opts: { catalog: TraitCatalog; metadataTraits: string[] }
+): AccountTraits {
+  const metadata: Record<string, unknown> = {}
+  for (const name of opts.metadataTraits) {
+    const value = account.metadata?.[name]
+    if (value !== undefined && opts.catalog.has(name)) metadata[name] = value
+  }
+  return {
+    customer_id: account.customer_id,
+    country: orderCountry ?? account.country,
+    has_account: account.has_account,
+    email_domain: account.email?.includes("@") ? account.email.split("@").pop()!.toLowerCase() : null,
+    customer_created_at: account.created_at,
+    traits: { group_ids: account.group_ids, [ORDER_COUNTRY_KEY]: orderCountry, ...metadata },
+  }
+}
+
 export function buildProfileTraits(
   facts: CustomerFacts,
   opts: { currency: string; now: Date; abandonmentMinutes: number; catalog: TraitCatalog; metadataTraits: string[] }
 ): { traits: ProfileTraits; cartsChangeAt: Date | null } {
   const orders = computeOrderTraits(facts.orders, { currency: opts.currency })
   const carts = computeCartTraits(facts.carts, opts.now, opts.abandonmentMinutes)
-  const metadata: Record<string, unknown> = {}
-  for (const name of opts.metadataTraits) {
-    const value = facts.metadata?.[name]
-    if (value !== undefined && opts.catalog.has(name)) metadata[name] = value
-  }
-  const domain = facts.email?.includes("@") ? facts.email.split("@").pop()!.toLowerCase() : null
+  // facts.country already prefers the latest order's country over the default address.
+  const account = buildAccountTraits(facts, facts.order_country, opts)
   return {
     traits: {
       customer_id: facts.customer_id,
@@ -46,17 +72,16 @@ export function buildProfileTraits(
       carts_created: carts.carts_created,
       carts_abandoned: carts.carts_abandoned,
       abandonment_rate: carts.abandonment_rate,
-      country: facts.country,
-      has_account: facts.has_account,
-      email_domain: domain,
-      customer_created_at: facts.created_at,
+      country: account.country,
+      has_account: account.has_account,
+      email_domain: account.email_domain,
+      customer_created_at: account.customer_created_at,
       traits: {
         categories_bought: orders.categories_bought,
         products_bought: orders.products_bought,
-        group_ids: facts.group_ids,
         spent_by_currency: orders.spent_by_currency,
         orders_by_currency: orders.orders_by_currency,
-        ...metadata,
+        ...account.traits,
       },
     },
     cartsChangeAt: nextAbandonmentAt(facts.carts, opts.now, opts.abandonmentMinutes),

@@ -15,11 +15,38 @@ export interface CustomerFacts {
   group_ids: string[]
   /** From the latest order's shipping address, else the default shipping address. */
   country: string | null
+  /** The latest order's shipping country (null: no order has one). Kept on the profile for account-only refreshes. */
+  order_country: string | null
   orders: OrderFact[]
   carts: CartFact[]
 }
 
 const asDate = (v: unknown): Date | null => (v ? new Date(v as string) : null)
+
+/** What the customer record itself says (no orders, no carts): what `customer.updated` can change. */
+export type CustomerAccount = Omit<CustomerFacts, "orders" | "carts" | "order_country">
+
+const ACCOUNT_FIELDS = ["id", "email", "has_account", "created_at", "metadata", "groups.id", "addresses.country_code", "addresses.is_default_shipping"]
+
+function accountOf(c: any): CustomerAccount {
+  const defaultAddress = (c.addresses ?? []).find((a: any) => a?.is_default_shipping) ?? (c.addresses ?? [])[0]
+  return {
+    customer_id: c.id,
+    email: c.email ?? null,
+    has_account: !!c.has_account,
+    created_at: asDate(c.created_at),
+    metadata: (c.metadata ?? {}) as Record<string, unknown>,
+    group_ids: (c.groups ?? []).map((g: any) => g.id).filter(Boolean).sort(),
+    country: defaultAddress?.country_code ? String(defaultAddress.country_code).toUpperCase() : null,
+  }
+}
+
+/** One customer's account data only (one query): for refreshes after `customer.updated`. Null when gone. */
+export async function loadCustomerAccount(container: Resolver, customerId: string): Promise<CustomerAccount | null> {
+  const query = container.resolve<Query>(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "customer", fields: ACCOUNT_FIELDS, filters: { id: customerId } })
+  return data[0] ? accountOf(data[0]) : null
+}
 
 export async function loadCustomerFacts(container: Resolver, customerIds: string[]): Promise<Map<string, CustomerFacts>> {
   const out = new Map<string, CustomerFacts>()
@@ -29,7 +56,7 @@ export async function loadCustomerFacts(container: Resolver, customerIds: string
   const [{ data: customers }, { data: orders }, { data: carts }] = await Promise.all([
     query.graph({
       entity: "customer",
-      fields: ["id", "email", "has_account", "created_at", "metadata", "groups.id", "addresses.country_code", "addresses.is_default_shipping"],
+      fields: ACCOUNT_FIELDS,
       filters: { id: customerIds },
     }),
     query.graph({
@@ -51,20 +78,7 @@ export async function loadCustomerFacts(container: Resolver, customerIds: string
     [...new Set(orders.flatMap((o) => (o.items ?? []).map((i: any) => i?.product_id)).filter(Boolean))] as string[]
   )
 
-  for (const c of customers) {
-    const defaultAddress = (c.addresses ?? []).find((a: any) => a?.is_default_shipping) ?? (c.addresses ?? [])[0]
-    out.set(c.id, {
-      customer_id: c.id,
-      email: c.email ?? null,
-      has_account: !!c.has_account,
-      created_at: asDate(c.created_at),
-      metadata: (c.metadata ?? {}) as Record<string, unknown>,
-      group_ids: (c.groups ?? []).map((g: any) => g.id).filter(Boolean).sort(),
-      country: defaultAddress?.country_code ? String(defaultAddress.country_code).toUpperCase() : null,
-      orders: [],
-      carts: [],
-    })
-  }
+  for (const c of customers) out.set(c.id, { ...accountOf(c), order_country: null, orders: [], carts: [] })
 
   const latestOrderCountry = new Map<string, { at: number; country: string }>()
   for (const o of orders) {
@@ -89,7 +103,11 @@ export async function loadCustomerFacts(container: Resolver, customerIds: string
       latestOrderCountry.set(o.customer_id, { at: created.getTime(), country: String(country).toUpperCase() })
     }
   }
-  for (const [id, { country }] of latestOrderCountry) out.get(id)!.country = country
+  for (const [id, { country }] of latestOrderCountry) {
+    const facts = out.get(id)!
+    facts.country = country
+    facts.order_country = country
+  }
 
   for (const cart of carts) {
     const facts = out.get(cart.customer_id)

@@ -1,6 +1,6 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
-import { computeCustomerTraitsStep } from "./steps/compute-customer-traits"
+import { computeCustomerTraitsStep, type RefreshScope } from "./steps/compute-customer-traits"
 import { upsertCustomerProfileStep } from "./steps/upsert-customer-profile"
 import { planProfileMembershipsStep } from "./steps/plan-profile-memberships"
 import { applyMembershipPlanStep } from "./steps/apply-membership-plan"
@@ -12,6 +12,8 @@ export type RefreshCustomerProfileInput = {
   customer_id: string
   /** The evaluation time; defaults to now. Tests inject it to move the clock. */
   now?: Date | string
+  /** "account" after `customer.updated`: orders and carts are not re-read (see computeCustomerTraitsStep). */
+  scope?: RefreshScope
 }
 
 /**
@@ -27,13 +29,19 @@ export const refreshCustomerProfileWorkflow = createWorkflow(
     const lockKey = transform({ input }, ({ input }) => `personalization:profile:${input.customer_id}`)
     acquireLockStep({ key: lockKey, timeout: 30, ttl: 120 })
 
-    const computed = computeCustomerTraitsStep({ customer_id: input.customer_id, now })
-    const profileId = upsertCustomerProfileStep(
-      transform({ computed }, ({ computed }) => ({ customer_id: computed.customer_id, traits: computed.traits }))
+    const computed = computeCustomerTraitsStep({ customer_id: input.customer_id, now, scope: input.scope })
+    const upserted = upsertCustomerProfileStep(
+      transform({ computed }, ({ computed }) => ({
+        customer_id: computed.customer_id,
+        traits: computed.traits,
+        existing: computed.existing ?? null,
+      }))
     )
     const plan = planProfileMembershipsStep(
-      transform({ computed, profileId, now }, ({ computed, profileId, now }) => ({
-        profile_id: profileId,
+      transform({ computed, upserted, now }, ({ computed, upserted, now }) => ({
+        profile_id: upserted.profile_id,
+        profile: upserted.profile,
+        segments: computed.segments,
         now,
         leaveAll: !computed.exists,
         extraChangeAt: computed.cartsChangeAt,

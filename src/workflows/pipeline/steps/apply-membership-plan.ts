@@ -3,6 +3,7 @@ import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
 import type { ProfilePlan } from "./plan-profile-memberships"
 import { invalidateMemberships } from "../../../lib/cache"
+import { traceMark } from "../../../lib/pipeline/trace"
 
 type Undo = {
   profile_id: string
@@ -20,6 +21,7 @@ export const applyMembershipPlanStep = createStep(
   "personalization-apply-membership-plan",
   async (input: { plan: ProfilePlan | null; now: Date }, { container }) => {
     const plan = input.plan
+    traceMark(plan?.customer_id, "apply:start")
     if (!plan || (!plan.enter.length && !plan.exit.length && plan.next_change_at === undefined)) {
       // Nothing to write, but a path that nests this pipeline may just have changed memberships itself (visitor
       // merge, consent withdrawal): drop the profile's cached segments either way (post-commit).
@@ -36,8 +38,10 @@ export const applyMembershipPlanStep = createStep(
       now: new Date(input.now),
       next_change_at: plan.next_change_at,
     })
+    traceMark(plan.customer_id, "apply:committed")
     // Committed: the store's cached segments for this profile are stale now.
     await invalidateMemberships(container, [plan.profile_id])
+    traceMark(plan.customer_id, "apply:end")
     return new StepResponse(undefined, {
       profile_id: plan.profile_id,
       created: done.created,

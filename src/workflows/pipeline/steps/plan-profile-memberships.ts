@@ -2,7 +2,8 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
 import { planMembership } from "../../../core/segments"
-import { loadActiveSegments, loadSubject } from "../../../lib/profile/load-subject"
+import { loadActiveSegments, loadSubject, type ActiveSegment } from "../../../lib/profile/load-subject"
+import { traceMark, traceNow } from "../../../lib/pipeline/trace"
 
 export type PlannedChange = { segment_id: string; handle: string; reason: string; customer_group_id: string | null }
 
@@ -21,14 +22,32 @@ export type ProfilePlan = {
  */
 export const planProfileMembershipsStep = createStep(
   "personalization-plan-profile-memberships",
-  async (input: { profile_id: string | null; now: Date; leaveAll?: boolean; extraChangeAt?: Date | null }, { container }) => {
+  async (
+    input: {
+      profile_id: string | null
+      now: Date
+      leaveAll?: boolean
+      extraChangeAt?: Date | null
+      /** The profile row as just written by the caller (skips reading it back). */
+      profile?: Record<string, unknown> | null
+      /** The active segments, when the caller already read them in this run. */
+      segments?: ActiveSegment[]
+    },
+    { container }
+  ) => {
     if (!input.profile_id) return new StepResponse<ProfilePlan | null>(null)
+    const t0 = traceNow()
     const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
     const now = new Date(input.now)
-    const [profile] = await service.listCustomerProfiles({ id: input.profile_id }, { take: 1 })
+    const [profile] =
+      input.profile && input.profile.id === input.profile_id
+        ? [input.profile as Record<string, any>]
+        : await service.listCustomerProfiles({ id: input.profile_id }, { take: 1 })
     if (!profile) return new StepResponse<ProfilePlan | null>(null)
-    const segments = await loadActiveSegments(service)
+    traceMark(profile.customer_id, "plan:start", t0)
+    const segments = input.segments ?? (await loadActiveSegments(service))
     const { subject, openMemberships } = await loadSubject(service, profile, segments, now, service.getCatalog())
+    traceMark(profile.customer_id, "plan:loaded")
     const byId = new Map(segments.map((s) => [s.id, s]))
     const openBySegment = new Map(openMemberships.map((m) => [m.segment_id, m.id]))
 
@@ -61,6 +80,7 @@ export const planProfileMembershipsStep = createStep(
       plan.next_change_at && extra
         ? new Date(Math.min(plan.next_change_at.getTime(), extra.getTime()))
         : plan.next_change_at ?? extra
+    traceMark(profile.customer_id, "plan:end")
     return new StepResponse<ProfilePlan | null>({
       profile_id: profile.id,
       customer_id: profile.customer_id ?? null,

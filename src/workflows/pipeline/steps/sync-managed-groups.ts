@@ -2,6 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { Modules } from "@medusajs/framework/utils"
 import type { ICustomerModuleService } from "@medusajs/framework/types"
 import type { ProfilePlan } from "./plan-profile-memberships"
+import { traceMark } from "../../../lib/pipeline/trace"
 
 type Pair = { customer_id: string; customer_group_id: string }
 
@@ -13,6 +14,7 @@ export const syncManagedGroupsStep = createStep(
   "personalization-sync-managed-groups",
   async (input: { plan: ProfilePlan | null; customerExists: boolean }, { container }) => {
     const plan = input.plan
+    traceMark(plan?.customer_id, "groups:start")
     if (!plan?.customer_id || !input.customerExists) return new StepResponse(undefined, null)
     const customers: ICustomerModuleService = container.resolve(Modules.CUSTOMER)
     const wantIn = plan.enter.filter((e) => e.customer_group_id).map((e) => e.customer_group_id!)
@@ -27,6 +29,7 @@ export const syncManagedGroupsStep = createStep(
     const remove: Pair[] = wantOut.filter((g) => inGroup.has(g)).map((g) => ({ customer_id: plan.customer_id!, customer_group_id: g }))
     if (add.length) await customers.addCustomerToGroup(add)
     if (remove.length) await customers.removeCustomerFromGroup(remove)
+    traceMark(plan.customer_id, "groups:end")
     return new StepResponse(undefined, { add, remove })
   },
   async (undo, { container }) => {
