@@ -21,9 +21,35 @@ export const trackedEvaluationCounts: Record<TrackedOutcome, number> = { skipped
  * workflow compensated) and the next batch or the due-profile job evaluates again.
  */
 export async function evaluateTrackedSafely(container: MedusaContainer, msg: TrackedSubject): Promise<TrackedOutcome> {
-  const outcome = await evaluate(container, msg)
-  trackedEvaluationCounts[outcome]++
-  return outcome
+  await acquireSlot()
+  try {
+    const outcome = await evaluate(container, msg)
+    trackedEvaluationCounts[outcome]++
+    return outcome
+  } finally {
+    releaseSlot()
+  }
+}
+
+// At most MAX_CONCURRENT evaluations at a time in this process. Medusa's local event bus starts every
+// subscriber at once, so a burst of tracked batches would otherwise start as many evaluations as batches,
+// competing with the store's requests for the event loop and with each other for the same segment rows.
+// Queued messages are checked after they get a slot, so they coalesce with the evaluations before them.
+// (The Redis event bus has its own limit: BullMQ's worker concurrency.)
+const MAX_CONCURRENT = 4
+let active = 0
+const waiting: Array<() => void> = []
+async function acquireSlot(): Promise<void> {
+  if (active < MAX_CONCURRENT) {
+    active++
+    return
+  }
+  await new Promise<void>((resolve) => waiting.push(resolve)) // the slot is handed over by releaseSlot
+}
+function releaseSlot(): void {
+  const next = waiting.shift()
+  if (next) next()
+  else active--
 }
 
 async function evaluate(container: MedusaContainer, msg: TrackedSubject): Promise<TrackedOutcome> {
@@ -37,15 +63,31 @@ async function evaluate(container: MedusaContainer, msg: TrackedSubject): Promis
       )
       if (!row || row.covered) return "skipped"
     }
-    const { result } = await evaluateProfileWorkflow(container).run({
-      input: { profile_id: msg.profile_id, customer_id: msg.customer_id ?? null, seen_at: msg.at ?? null },
-    })
-    // No plan: the claim under the lock found a later-started evaluation (or the profile is gone).
-    return result.plan ? "evaluated" : "skipped"
   } catch (e) {
-    container
-      .resolve(ContainerRegistrationKeys.LOGGER)
-      .error(`personalization: evaluating profile ${msg.profile_id} after tracked events failed: ${(e as Error).message}`)
-    return "failed"
+    return logFailure(container, msg, e)
   }
+  // Concurrent evaluations of different subjects can hit transient database conflicts (a deadlock between two
+  // membership transactions recounting the same segments in a different order): the failed run compensated
+  // and recorded nothing, so running it again is safe. A few attempts with a short random pause.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { result } = await evaluateProfileWorkflow(container).run({
+        input: { profile_id: msg.profile_id, customer_id: msg.customer_id ?? null, seen_at: msg.at ?? null },
+      })
+      // No plan: the check under the lock found a completed evaluation that started later (or the profile is gone).
+      return result.plan ? "evaluated" : "skipped"
+    } catch (e) {
+      if (attempt >= ATTEMPTS) return logFailure(container, msg, e)
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * attempt))
+    }
+  }
+}
+
+const ATTEMPTS = 3
+
+function logFailure(container: MedusaContainer, msg: TrackedSubject, e: unknown): "failed" {
+  container
+    .resolve(ContainerRegistrationKeys.LOGGER)
+    .error(`personalization: evaluating profile ${msg.profile_id} after tracked events failed: ${(e as Error).message}`)
+  return "failed"
 }
