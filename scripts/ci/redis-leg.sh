@@ -84,8 +84,10 @@ rc=0
 REDIS_URL="redis://127.0.0.1:$port" TEST_TYPE=integration NODE_OPTIONS=--experimental-vm-modules \
   npx jest --runInBand --forceExit "$suites" || rc=$?
 
-# Scale-out: a server and two workers (production build) against one Postgres and this Redis (db 7).
-log "scale-out: server + 2 workers"
+# Scale-out: a server and two workers (production build) against one Postgres and this Redis (db 7), plus faults
+# 3(a)/3(b) of issue #10: a worker SIGKILLed during a 20,000-event load, and this redis-server shut down (SHUTDOWN
+# SAVE) and started again by the script with the same flags on the same port/pid file/dir (stop_redis still finds it).
+log "scale-out: server + 2 workers, worker SIGKILL under load, Redis stopped under load"
 REDIS_URL="redis://127.0.0.1:$port" node scripts/ci/scale-out.mjs || rc=$?
 
 # The suite must really have gone through Redis (event bus / workflow engine leave BullMQ keys behind).
