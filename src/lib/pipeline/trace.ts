@@ -8,7 +8,16 @@ import fs from "node:fs"
 const FILE = process.env.MP_PIPELINE_TRACE || ""
 export const tracing = FILE !== ""
 
-type Trace = { key: string; event?: string; emitted_at?: number; published_at?: number; marks: Array<[string, number]> }
+type Trace = {
+  key: string
+  event?: string
+  emitted_at?: number
+  published_at?: number
+  marks: Array<[string, number]>
+  /** CPU time this whole process used between receipt and done (ms; includes anything else it ran meanwhile). */
+  cpu_ms?: number
+  cpu0?: NodeJS.CpuUsage
+}
 const open = new Map<string, Trace>()
 
 /** Epoch milliseconds with sub-millisecond precision. */
@@ -24,6 +33,7 @@ export function traceStart(key: string, event?: { name?: string; metadata?: Reco
     emitted_at: epoch(event?.metadata?.created_at),
     published_at: epoch(event?.metadata?.published_at),
     marks: [["received", nowMs()]],
+    cpu0: process.cpuUsage(),
   })
 }
 
@@ -43,6 +53,11 @@ export function traceEnd(key: string): void {
   if (!t) return
   open.delete(key)
   t.marks.push(["done", nowMs()])
+  if (t.cpu0) {
+    const used = process.cpuUsage(t.cpu0)
+    t.cpu_ms = (used.user + used.system) / 1000
+    delete t.cpu0
+  }
   try {
     fs.appendFileSync(FILE, JSON.stringify(t) + "\n")
   } catch {
