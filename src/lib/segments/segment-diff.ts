@@ -27,7 +27,7 @@ export type SegmentDiff = { enter: Entering[]; exit: Exiting[] }
 export function segmentSetSql(
   input: { rule: Rule; purpose: string; segment_id: string | null },
   now: Date,
-  opts: { catalog: TraitCatalog; requireConsent: boolean }
+  opts: { catalog: TraitCatalog; requireConsent: boolean; inline?: boolean }
 ): { ctes: string; values: unknown[] } {
   const compiled = compileSegmentQuery(input.rule, now, opts.catalog)
   const values: unknown[] = [...compiled.values]
@@ -42,10 +42,13 @@ export function segmentSetSql(
       ? "SELECT NULL::text AS id, NULL::text AS profile_id, NULL::text AS customer_id WHERE false"
       : `SELECT m.id, m.profile_id, m.customer_id FROM personalization_segment_membership m
           WHERE m.segment_id = ${param(input.segment_id)} AND m.exited_at IS NULL AND m.deleted_at IS NULL`
-  const ctes = `WITH matched AS (${compiled.text}),
-       target AS (SELECT p.id, p.customer_id FROM personalization_customer_profile p JOIN matched ON matched.id = p.id
+  // inline: never materialise (a CTE read twice is, by default): the planner can then probe by profile id, instead of
+  // rescanning a materialised CTE per row when it misjudges a row count (fresh rows not yet ANALYZEd).
+  const as = opts.inline ? "AS NOT MATERIALIZED" : "AS"
+  const ctes = `WITH matched ${as} (${compiled.text}),
+       target ${as} (SELECT p.id, p.customer_id FROM personalization_customer_profile p JOIN matched ON matched.id = p.id
                    WHERE ${consent}),
-       open AS (${open})`
+       open ${as} (${open})`
   return { ctes, values }
 }
 
@@ -91,7 +94,7 @@ export function segmentWriteSql(
     }
   }
   const set = () => {
-    const { ctes, values } = segmentSetSql({ rule: segment.rule, purpose: segment.purpose, segment_id: segment.id }, now, opts)
+    const { ctes, values } = segmentSetSql({ rule: segment.rule, purpose: segment.purpose, segment_id: segment.id }, now, { ...opts, inline: true })
     const param = (v: unknown, cast: string) => {
       values.push(v)
       return `$${values.length}::${cast}`

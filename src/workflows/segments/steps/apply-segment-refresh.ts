@@ -12,6 +12,8 @@ import { SEGMENT_ENTERED, SEGMENT_EXITED, type SegmentEventData } from "../../pi
 export const REFRESH_BATCH_SIZE = 500
 /** Rows of the applied diff read back per page (cache invalidation, entered/exited events, progress). */
 export const APPLY_BATCH_SIZE = 5000
+/** Rows written by one refresh from which the membership table's statistics are refreshed at once. */
+const ANALYZE_AFTER = 5000
 
 /** What a refresh changed: counts only (the changed rows can be millions; they never go into step results). */
 export type AppliedRefresh = {
@@ -33,9 +35,9 @@ type Undo = { segment_id: string; at: string; since: string; wrote: boolean; eve
 type Row = { id: string; profile_id: string; customer_id: string | null; reason: string }
 
 /**
- * Applies the segment's diff set-based without ever holding it in JS (segmentWriteSql): ONE
- * `INSERT … SELECT … WHERE NOT EXISTS` for the entries (ids made by Postgres) and ONE `UPDATE … FROM (anti-join)`
- * for the exits, each evaluating the rule once and returning a count. Entries that a concurrent real-time run
+ * Applies the segment's diff set-based without ever holding it in JS (segmentWriteSql): ONE `UPDATE … FROM
+ * (anti-join)` for the exits and ONE `INSERT … SELECT … WHERE NOT EXISTS` for the entries (ids made by Postgres),
+ * each evaluating the rule once and returning a count. Entries that a concurrent real-time run
  * already made are skipped (ON CONFLICT on the one-open-stay index); exits already closed are skipped. The rows the
  * run wrote (recognised, as compensation does, by segment, evaluation instant, "batch refresh" reason and a write
  * time after the run started) are then read back through a cursor in pages of APPLY_BATCH_SIZE: per page the
@@ -87,13 +89,18 @@ export const applySegmentRefreshStep = createStep(
     await progress()
     try {
       undo.wrote = true
+      // Exits first: they anti-join the open stays, which the entries would grow by rows the planner has no
+      // statistics for yet.
+      const [{ n }] = await sql<{ n: number }>(container, writes.exit.text, writes.exit.values)
+      applied.exited = n
       if (writes.enter) {
         const [{ n }] = await sql<{ n: number }>(container, writes.enter.text, writes.enter.values)
         applied.entered = n
       }
-      const [{ n }] = await sql<{ n: number }>(container, writes.exit.text, writes.exit.values)
-      applied.exited = n
       total = applied.entered + applied.exited
+      // Many fresh rows: refresh the planner's statistics now (a sample, bounded cost) rather than at the next
+      // autovacuum, so that the next refresh's anti-joins are planned on the real sizes.
+      if (total >= ANALYZE_AFTER) await sql(container, `ANALYZE personalization_segment_membership`)
       await progress()
       if (total > 0) {
         await inTransaction(container, async (run) => {
