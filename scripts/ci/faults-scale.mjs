@@ -119,6 +119,7 @@ async function send(url, headers, body, stats, { timeoutMs = 30_000, attempts = 
       const data = await res.json().catch(() => ({}))
       stats.maxMs = Math.max(stats.maxMs ?? 0, Date.now() - t0)
       stats[status] = (stats[status] ?? 0) + 1
+      if (status >= 500 && !stats.first5xx) stats.first5xx = `${status} ${JSON.stringify(data).slice(0, 300)}`
       if (status === 202) return data
       if (status < 500 && status !== 429) throw new Error(`events: ${status} ${JSON.stringify(data)}`)
     } catch (e) {
@@ -292,7 +293,10 @@ export async function redisOutage({ serverUrl, redisUrl, subjects, regionId, out
       const res = await fetch(url, { headers: s.headers, signal: AbortSignal.timeout(20_000) })
       status = res.status
       const text = await res.text()
-      if (!(status >= 200 && status < 300) && !reads.firstFailure) reads.firstFailure = `${status} ${url.replace(serverUrl, "")}: ${text.slice(0, 300)}`
+      // The probe placement does not exist: sections answers its documented 404 naming it (no region, product or
+      // placement work is the point here — the subject, consent and memberships are read all the same).
+      if (status === 404 && url.includes("/sections") && text.includes("no placement with handle")) status = "404 placement"
+      if (!(status >= 200 && status < 300) && status !== "404 placement" && !reads.firstFailure) reads.firstFailure = `${status} ${url.replace(serverUrl, "")}: ${text.slice(0, 300)}`
     } catch (e) {
       status = e.name === "TimeoutError" ? "timeout" : "error"
     }
@@ -392,17 +396,18 @@ export async function redisOutage({ serverUrl, redisUrl, subjects, regionId, out
     outage_seconds: (upAt - downAt) / 1000,
     reads,
     reads_5xx: Object.entries(reads.byStatus).filter(([s]) => Number(s) >= 500).reduce((a, [, n]) => a + n, 0),
-    reads_failed: Object.entries(reads.byStatus).filter(([s]) => !(Number(s) >= 200 && Number(s) < 300)).reduce((a, [, n]) => a + n, 0),
+    reads_failed: Object.entries(reads.byStatus).filter(([s]) => !(Number(s) >= 200 && Number(s) < 300) && s !== "404 placement").reduce((a, [, n]) => a + n, 0),
     writes: {
       total: writes.length,
       during_outage: during.length,
       during_statuses: during.reduce((m, x) => {
-        for (const [k, v] of Object.entries(x.stats)) if (k !== "maxMs") m[k] = (m[k] ?? 0) + v
+        for (const [k, v] of Object.entries(x.stats)) if (k !== "maxMs" && k !== "first5xx") m[k] = (m[k] ?? 0) + v
         return m
       }, {}),
       during_max_ms: Math.max(0, ...during.map((x) => x.ms)),
       accepted: writes.reduce((a, x) => a + x.accepted, 0),
       gave_up: writes.filter((x) => x.stats.gaveUp).length,
+      first5xx: writes.find((x) => x.stats.first5xx)?.stats.first5xx ?? null,
     },
     cache_refilled_after_s: cacheAt ? (cacheAt - upAt) / 1000 : null,
     redis_up_at: upAt,

@@ -258,7 +258,7 @@ async function main() {
     const tA = Date.now()
     const a = await redisOutage({ serverUrl: server.url, redisUrl, subjects: b.subjects, regionId: b.regionId, log })
     log(`reads during the load: ${JSON.stringify(a.reads.byStatus)} (during the outage: ${JSON.stringify(a.reads.during.byStatus)}, slowest ${a.reads.during.maxMs ?? 0} ms)`)
-    log(`writes (1 event every 0.5 s): ${a.writes.total}, ${a.writes.during_outage} sent during the outage → ${JSON.stringify(a.writes.during_statuses)}, slowest ${a.writes.during_max_ms} ms, ${a.writes.gave_up} gave up`)
+    log(`writes (1 event every 0.5 s): ${a.writes.total}, ${a.writes.during_outage} sent during the outage → ${JSON.stringify(a.writes.during_statuses)}, slowest ${a.writes.during_max_ms} ms, ${a.writes.gave_up} gave up${a.writes.first5xx ? `; first 5xx: ${a.writes.first5xx}` : ""}`)
     log(`membership cache: new generation and refilled ${a.cache_refilled_after_s ?? "NEVER"} s after Redis was back`)
     if (a.reads_5xx) fail(`${a.reads_5xx} store reads answered 5xx while Redis was down`)
     if (a.reads_failed) fail(`${a.reads_failed} store reads failed (not 2xx) around the Redis outage: ${JSON.stringify(a.reads.byStatus)}; first: ${a.reads.firstFailure}`)
