@@ -61,13 +61,15 @@ class PersonalizationModuleService extends MedusaService({
     }
     // Inside a transaction, earlier writes may still sit in the unit of work: flush so the count sees them.
     await manager.flush?.()
-    // knex expands an array bound to `?` into a list, hence IN (?) rather than = ANY(?).
+    // knex expands an array bound to `?` into a list, hence IN (?) rather than = ANY(?). The rows are locked in id
+    // order first: a plain UPDATE locks in physical order, which changes as rows get new versions, so two
+    // evaluators recounting the same segments could deadlock.
     await manager.execute(
       `UPDATE personalization_segment s
           SET member_count = (SELECT count(*) FROM personalization_segment_membership m
                                WHERE m.segment_id = s.id AND m.exited_at IS NULL AND m.deleted_at IS NULL),
               updated_at = now()
-        WHERE s.id IN (?)`,
+        WHERE s.id IN (SELECT id FROM personalization_segment WHERE id IN (?) ORDER BY id FOR UPDATE)`,
       [segmentIds]
     )
   }
