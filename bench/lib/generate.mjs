@@ -27,7 +27,7 @@ export async function generate(client, { profiles, eventsPerProfile, log = () =>
               CASE WHEN o > 0 THEN now() - ((i % 400) || ' days')::interval END,
               i % 5, i % 3, ((i % 3)::real / 5), now() - ((i % 60) || ' days')::interval,
               (ARRAY['NL','DE','US','FR','GB'])[1 + i % 5], $3::jsonb, '{}'::jsonb, now(), now()
-         FROM generate_series($1::int, $2::int) AS i, LATERAL (SELECT (i * 7919) % 13 AS o) AS x`,
+         FROM generate_series($1::bigint, $2::bigint) AS i, LATERAL (SELECT (i * 7919) % 13 AS o) AS x`,
       [from, to, consent]
     )
     log(`profiles ${to}/${profiles}`)
@@ -38,15 +38,18 @@ export async function generate(client, { profiles, eventsPerProfile, log = () =>
   const evChunk = 1_000_000
   for (let from = 1; from <= total; from += evChunk) {
     const to = Math.min(total, from + evChunk - 1)
-    // Event j belongs to profile 1 + (j % profiles); times spread over the last 30 days.
+    // Times rise with j over the last 30 days, as a real event table is appended in time order (a random layout
+    // would put a 7-day window's rows on every heap page). Each run of `profiles` consecutive j gives every profile
+    // one event, in a pseudo-random order (j * 7919 mod profiles; 7919 is prime), so a profile's events are one per
+    // 30/eventsPerProfile days at a varying offset.
     await client.query(
       `INSERT INTO personalization_behavior_event (id, profile_id, client_id, type, properties, occurred_at, created_at, updated_at)
-       SELECT 'pev_bench_' || j, 'pprof_bench_' || lpad((1 + j % $3::int)::text, 8, '0'), 'c' || j,
+       SELECT 'pev_bench_' || j, 'pprof_bench_' || lpad((1 + (j * 7919) % $3::bigint)::text, 8, '0'), 'c' || j,
               ($4::text[])[1 + (j / 7) % array_length($4::text[], 1)],
-              jsonb_build_object('category', ($5::text[])[1 + (j * 31) % array_length($5::text[], 1)], 'product_id', 'prod_' || (j % 500)),
-              now() - (((j * 104729) % (30 * 86400)) || ' seconds')::interval, now(), now()
+              jsonb_build_object('category', ($5::text[])[1 + ((j * 31) / 3) % array_length($5::text[], 1)], 'product_id', 'prod_' || (j % 500)),
+              now() - ((($6::bigint - j) * 30 * 86400 / $6::bigint) || ' seconds')::interval, now(), now()
          FROM generate_series($1::bigint, $2::bigint) AS j`,
-      [from, to, profiles, TYPES, CATEGORIES]
+      [from, to, profiles, TYPES, CATEGORIES, total]
     )
     log(`events ${to}/${total}`)
   }
