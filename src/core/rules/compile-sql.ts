@@ -62,12 +62,23 @@ export function compileSql(
  * The full membership query: ids of non-deleted profiles matching the rule. Every behavioural window is read in
  * one pass over the events (see the header); a rule without windows is a plain filter over the profiles.
  */
-export function compileSegmentQuery(rule: Rule, now: Date, catalog: TraitCatalog = defaultCatalog): CompiledSql {
+export function compileSegmentQuery(
+  rule: Rule,
+  now: Date,
+  catalog: TraitCatalog = defaultCatalog,
+  options: { consentPurpose?: string } = {}
+): CompiledSql {
   const params = new Params(1)
   const windows = new Windows(params, now.getTime())
   const text = compileNode(rule, { params, now: now.getTime(), catalog, windows })
   const join = windows.join(rule)
-  return { text: `SELECT p.id FROM ${PROFILE_TABLE} p${join} WHERE p.deleted_at IS NULL AND (${text})`, values: params.values }
+  // consentPurpose: also select whether the profile consented to it (`consented`) and its customer_id, so a caller
+  // gating on consent needs no second pass over the profiles.
+  const extra =
+    options.consentPurpose === undefined
+      ? ""
+      : `, p.customer_id, COALESCE((p.consent -> ${params.add(options.consentPurpose, "text")} ->> 'status') = 'granted', false) AS consented`
+  return { text: `SELECT p.id${extra} FROM ${PROFILE_TABLE} p${join} WHERE p.deleted_at IS NULL AND (${text})`, values: params.values }
 }
 
 interface Ctx {

@@ -29,14 +29,14 @@ export function segmentSetSql(
   now: Date,
   opts: { catalog: TraitCatalog; requireConsent: boolean; inline?: boolean }
 ): { ctes: string; values: unknown[] } {
-  const compiled = compileSegmentQuery(input.rule, now, opts.catalog)
+  // One pass over the profiles: the compiled rule also selects customer_id and the consent for `purpose`.
+  const compiled = compileSegmentQuery(input.rule, now, opts.catalog, { consentPurpose: input.purpose })
   const values: unknown[] = [...compiled.values]
   // Every $n must appear in the text (Postgres cannot type an unused parameter), so each goes in only when used.
   const param = (v: unknown) => {
     values.push(v)
     return `$${values.length}::text`
   }
-  const consent = opts.requireConsent ? `COALESCE((p.consent -> ${param(input.purpose)} ->> 'status') = 'granted', false)` : "true"
   const open =
     input.segment_id === null
       ? "SELECT NULL::text AS id, NULL::text AS profile_id, NULL::text AS customer_id WHERE false"
@@ -46,8 +46,7 @@ export function segmentSetSql(
   // rescanning a materialised CTE per row when it misjudges a row count (fresh rows not yet ANALYZEd).
   const as = opts.inline ? "AS NOT MATERIALIZED" : "AS"
   const ctes = `WITH matched ${as} (${compiled.text}),
-       target ${as} (SELECT p.id, p.customer_id FROM personalization_customer_profile p JOIN matched ON matched.id = p.id
-                   WHERE ${consent}),
+       target ${as} (SELECT matched.id, matched.customer_id FROM matched${opts.requireConsent ? " WHERE matched.consented" : ""}),
        open ${as} (${open})`
   return { ctes, values }
 }
