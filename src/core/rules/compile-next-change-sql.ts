@@ -30,6 +30,7 @@ import { ceilDecimal, floorDecimal, isIntegral } from "./days"
 import { Decimal, decimalToString, toDecimal } from "./decimal"
 import { traitDef } from "./evaluate"
 import { relativeOffsetMs } from "./time"
+import { EVENT_TABLE, PROFILE_TABLE, Params, compileFilter, ident, isoUtcTimestamp, jsonString } from "./sql-parts"
 
 export interface NextChangeSql {
   /** `SELECT profile_id, at …`: at most one row per profile, `at` a timestamptz > now. */
@@ -44,13 +45,6 @@ export interface NextChangeSqlOptions {
   firstParam?: number
 }
 
-const PROFILE_TABLE = "personalization_customer_profile"
-const EVENT_TABLE = "personalization_behavior_event"
-const SQL_IDENT_RE = /^[a-z_][a-z0-9_]{0,62}$/
-// Mirrors DECIMAL_RE in ast.ts and ISO_UTC_RE in time.ts (as compile-sql.ts does).
-const DECIMAL_SQL_RE = "'^-?[0-9]+(\\.[0-9]+)?$'"
-const ISO_UTC_SQL_RE =
-  "'^([1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(?:T([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])(?:\\.([0-9]{1,3}))?)?Z)?$'"
 /** The latest instant a JS Date holds: a trait beyond it is NULL for nextChange (and would overflow below). */
 const MAX_DATE_MS = 8_640_000_000_000_000n
 const MAX_DATE_SQL = "'275760-09-13 00:00:00+00'::timestamptz"
@@ -58,15 +52,6 @@ const MAX_DATE_SQL = "'275760-09-13 00:00:00+00'::timestamptz"
 const MAX_DAYS = 200_000_000n
 /** Thresholds beyond this are unreachable by a count. */
 const MAX_COUNT = 2_147_483_647n
-
-class Params {
-  readonly values: unknown[] = []
-  constructor(private readonly first: number) {}
-  add(value: unknown, cast: string): string {
-    this.values.push(value)
-    return `$${this.first + this.values.length - 1}::${cast}`
-  }
-}
 
 /** Null when nothing in the rule changes with time alone (no candidate can ever exist). */
 export function compileNextChangeSql(
@@ -147,25 +132,13 @@ export function compileNextChangeSql(
 
 // ---- traits ------------------------------------------------------------------------------------------------
 
-function ident(name: string): string {
-  if (!SQL_IDENT_RE.test(name)) throw new Error(`catalogue identifier '${name}' is not a plain SQL identifier`)
-  return name
-}
-
 /** A date trait as timestamptz at millisecond precision, NULL exactly where values.ts reads NULL. */
 function dateSql(def: TraitDef): string {
   if (def.type !== "date") throw new Error(`trait '${def.name}' is not a date`)
   if ("column" in def.source) return `date_trunc('milliseconds', p.${ident(def.source.column)})`
   if (!("jsonb" in def.source)) throw new Error(`trait '${def.name}' has no stored value`)
   const j = `(p.traits -> '${ident(def.source.jsonb)}')`
-  const text = `(CASE WHEN jsonb_typeof(${j}) = 'string' THEN ${j} #>> '{}' END)`
-  // As compile-sql.ts: timestamp arithmetic in UTC so that day overflow rolls over like Date.UTC.
-  return (
-    `(SELECT (make_timestamp(r[1]::int, 1, 1, 0, 0, 0) + make_interval(months => r[2]::int - 1,` +
-    ` days => r[3]::int - 1, hours => coalesce(r[4]::int, 0), mins => coalesce(r[5]::int, 0),` +
-    ` secs => coalesce(r[6]::int, 0)) + coalesce(rpad(r[7], 3, '0')::int, 0) * interval '1 millisecond')` +
-    ` AT TIME ZONE 'UTC' FROM regexp_match(${text}, ${ISO_UTC_SQL_RE}) AS r)`
-  )
+  return isoUtcTimestamp(jsonString(j))
 }
 
 /** x + k days when that lies in (now, the last JS instant]; the guards keep the arithmetic in range. */
@@ -272,20 +245,5 @@ function eventCandidates(c: EventCondition, t0: number, nowSql: string, P: Param
 
 /** A property filter, as compile-sql.ts / event-match.ts: a missing property or another JSON type drops the event. */
 function filterSql(f: PropertyFilter, P: Params): string {
-  const j = `(e.properties -> ${P.add(f.property, "text")})`
-  const str = `(CASE WHEN jsonb_typeof(${j}) = 'string' THEN ${j} #>> '{}' END)`
-  const num =
-    `(CASE jsonb_typeof(${j}) WHEN 'number' THEN (${j} #>> '{}')::numeric` +
-    ` WHEN 'string' THEN (CASE WHEN (${j} #>> '{}') ~ ${DECIMAL_SQL_RE} THEN (${j} #>> '{}')::numeric END) END)`
-  const OP = { "=": "=", "!=": "<>", ">": ">", ">=": ">=", "<": "<", "<=": "<=" } as const
-  if (f.op === "in") {
-    const list = f.value as (string | number)[]
-    if (typeof list[0] === "string") return `COALESCE(${str} = ANY(${P.add(list, "text[]")}), false)`
-    return `COALESCE(${num} = ANY(${P.add(list.map((v) => decimalToString(toDecimal(v)!)), "numeric[]")}), false)`
-  }
-  const v = f.value
-  if (typeof v === "string") return `COALESCE(${str} ${OP[f.op]} ${P.add(v, "text")}, false)`
-  if (typeof v === "boolean")
-    return `COALESCE(CASE WHEN jsonb_typeof(${j}) = 'boolean' THEN (${j} #>> '{}')::boolean END ${OP[f.op]} ${P.add(v, "boolean")}, false)`
-  return `COALESCE(${num} ${OP[f.op]} ${P.add(decimalToString(toDecimal(v)!), "numeric")}, false)`
+  return `COALESCE(${compileFilter(f, P)}, false)`
 }

@@ -15,6 +15,21 @@ import { TraitCatalog, TraitDef, defaultCatalog } from "./catalog"
 import { ceilDecimal, dayThreshold, floorDecimal, isIntegral } from "./days"
 import { decimalToString, toDecimal } from "./decimal"
 import { dateOf, measureHolds, traitDef } from "./evaluate"
+import {
+  EVENT_TABLE,
+  MEMBERSHIP_TABLE,
+  PROFILE_TABLE,
+  Params,
+  SEGMENT_TABLE,
+  SQL_OP,
+  compileFilter,
+  ident,
+  isoUtcTimestamp,
+  jsonNumeric,
+  jsonString,
+} from "./sql-parts"
+
+export { EVENT_TABLE, MEMBERSHIP_TABLE, PROFILE_TABLE, SEGMENT_TABLE } from "./sql-parts"
 
 export interface CompiledSql {
   text: string
@@ -26,26 +41,7 @@ export interface CompileOptions {
   firstParam?: number
 }
 
-const SQL_IDENT_RE = /^[a-z_][a-z0-9_]{0,62}$/
 
-export const PROFILE_TABLE = "personalization_customer_profile"
-export const EVENT_TABLE = "personalization_behavior_event"
-export const SEGMENT_TABLE = "personalization_segment"
-export const MEMBERSHIP_TABLE = "personalization_segment_membership"
-
-// Mirrors DECIMAL_RE in ast.ts and ISO_UTC_RE in time.ts (Postgres ARE syntax; standard_conforming_strings).
-const DECIMAL_SQL_RE = "'^-?[0-9]+(\\.[0-9]+)?$'"
-const ISO_UTC_SQL_RE =
-  "'^([1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(?:T([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])(?:\\.([0-9]{1,3}))?)?Z)?$'"
-
-class Params {
-  readonly values: unknown[] = []
-  constructor(private readonly first: number) {}
-  add(value: unknown, cast: string): string {
-    this.values.push(value)
-    return `$${this.first + this.values.length - 1}::${cast}`
-  }
-}
 
 export function compileSql(
   rule: Rule,
@@ -121,35 +117,7 @@ function jsonbOf(def: TraitDef): string {
   return `(p.traits -> '${ident(def.source.jsonb)}')`
 }
 
-function ident(name: string): string {
-  if (!SQL_IDENT_RE.test(name)) throw new Error(`catalogue identifier '${name}' is not a plain SQL identifier`)
-  return name
-}
 
-/** A JSON number, or a string matching DECIMAL_RE, as numeric; otherwise NULL. */
-function jsonNumeric(j: string): string {
-  return (
-    `(CASE jsonb_typeof(${j}) WHEN 'number' THEN (${j} #>> '{}')::numeric` +
-    ` WHEN 'string' THEN (CASE WHEN (${j} #>> '{}') ~ ${DECIMAL_SQL_RE} THEN (${j} #>> '{}')::numeric END) END)`
-  )
-}
-
-function jsonString(j: string): string {
-  return `(CASE WHEN jsonb_typeof(${j}) = 'string' THEN ${j} #>> '{}' END)`
-}
-
-/**
- * An ISO_UTC_RE string as timestamptz, built with timestamp arithmetic in UTC so that day overflow rolls over
- * like Date.UTC (and never raises, unlike a ::timestamptz cast); any other text is NULL.
- */
-function isoUtcTimestamp(text: string): string {
-  return (
-    `(SELECT (make_timestamp(r[1]::int, 1, 1, 0, 0, 0) + make_interval(months => r[2]::int - 1,` +
-    ` days => r[3]::int - 1, hours => coalesce(r[4]::int, 0), mins => coalesce(r[5]::int, 0),` +
-    ` secs => coalesce(r[6]::int, 0)) + coalesce(rpad(r[7], 3, '0')::int, 0) * interval '1 millisecond')` +
-    ` AT TIME ZONE 'UTC' FROM regexp_match(${text}, ${ISO_UTC_SQL_RE}) AS r)`
-  )
-}
 
 function traitValueSql(def: TraitDef): string {
   if ("column" in def.source) {
@@ -176,8 +144,6 @@ function traitValueSql(def: TraitDef): string {
 }
 
 // ---- traits ----------------------------------------------------------------------------------------------
-
-const SQL_OP: Record<ComparisonOp, string> = { "=": "=", "!=": "<>", ">": ">", ">=": ">=", "<": "<", "<=": "<=" }
 
 function compileTrait(c: TraitCondition, ctx: Ctx): string {
   const def = traitDef(ctx.catalog, c.trait)
@@ -434,18 +400,3 @@ function requiresEvents(rule: Rule): boolean {
   return rule.type === "event" && !measureHolds(rule, ZERO_MEASURE)
 }
 
-/** Mirrors filterMatches in event-match.ts; NULL (missing / other JSON type) drops the event. */
-function compileFilter(f: PropertyFilter, P: Params): string {
-  const j = `(e.properties -> ${P.add(f.property, "text")})`
-  if (f.op === "in") {
-    const list = f.value as (string | number)[]
-    if (typeof list[0] === "string") return `(${jsonString(j)} = ANY(${P.add(list, "text[]")}))`
-    return `(${jsonNumeric(j)} = ANY(${P.add(list.map((v) => decimalToString(toDecimal(v)!)), "numeric[]")}))`
-  }
-  const op = SQL_OP[f.op]
-  const v = f.value
-  if (typeof v === "string") return `(${jsonString(j)} ${op} ${P.add(v, "text")})`
-  if (typeof v === "boolean")
-    return `(CASE WHEN jsonb_typeof(${j}) = 'boolean' THEN (${j} #>> '{}')::boolean END ${op} ${P.add(v, "boolean")})`
-  return `(${jsonNumeric(j)} ${op} ${P.add(decimalToString(toDecimal(v)!), "numeric")})`
-}
