@@ -12,6 +12,9 @@ import { seedDemoStore, type SeedDemoResult } from "../../src/scripts/demo/seed"
 import { completeCart, getCart, openCart, registerShopper, waitFor } from "../helpers/storefront"
 import { sql } from "../../src/lib/db/raw-sql"
 import { refreshCustomerProfileWorkflow } from "../../src/workflows/pipeline/refresh-customer-profile"
+import { refreshCustomerSafely } from "../../src/lib/pipeline/run-refresh"
+import { processDueProfiles } from "../../src/lib/pipeline/process-due-profiles"
+import { RETRY_AFTER_SECONDS } from "../../src/lib/pipeline/retry-later"
 
 jest.setTimeout(600_000)
 
@@ -121,6 +124,47 @@ medusaIntegrationTestRunner({
       const mine = logs.lines.filter((l) => l.text.includes(placed.shopper.customerId))
       expect(mine.length).toBeGreaterThan(0)
       for (const l of mine) expect(l.text).toMatch(/^personalization: /)
+    })
+
+    it("a failed evaluation is queued for the minute job, which retries it once the cause is gone", async () => {
+      const container = getContainer()
+      const shopper = await registerShopper(api, seeded.publishableKey!, `retry-${Date.now()}@safety.example`)
+      await refreshCustomerProfileWorkflow(container).run({ input: { customer_id: shopper.customerId } })
+      const segmentId = generateEntityId(undefined, "pseg")
+      await sql(
+        container,
+        `INSERT INTO personalization_segment (id, handle, name, rule, rule_text, status, purpose, is_public, version, member_count, created_at, updated_at)
+         VALUES ($1, 'corrupt-retry', 'Corrupt', 'null'::jsonb, 'corrupt', 'active', 'personalization', false, 1, 0, now(), now())`,
+        [segmentId]
+      )
+      const logs = captureLogs()
+      try {
+        expect(await refreshCustomerSafely(container, shopper.customerId, "retry test")).toBe(false)
+      } finally {
+        logs.restore()
+      }
+      expect(logs.lines.filter((l) => l.text.includes(shopper.customerId))).toHaveLength(1)
+      const [queued] = await sql<{ next_change_at: Date; db_now: Date }>(
+        container,
+        `SELECT next_change_at, now() AS db_now FROM personalization_customer_profile WHERE customer_id = $1`,
+        [shopper.customerId]
+      )
+      const inS = (new Date(queued.next_change_at).getTime() - new Date(queued.db_now).getTime()) / 1000
+      expect(inS).toBeGreaterThan(RETRY_AFTER_SECONDS - 10)
+      expect(inS).toBeLessThanOrEqual(RETRY_AFTER_SECONDS)
+
+      // Before the retry time nothing runs; after it (clock moved, cause removed) the minute job re-evaluates.
+      const before = await processDueProfiles(container, new Date(Date.now() + 1_000))
+      const [still] = await sql<{ next_change_at: Date }>(container, `SELECT next_change_at FROM personalization_customer_profile WHERE customer_id = $1`, [shopper.customerId])
+      expect(new Date(still.next_change_at).getTime()).toBe(new Date(queued.next_change_at).getTime())
+      expect(before.due).toBe(0)
+      await sql(container, `UPDATE personalization_segment SET deleted_at = now() WHERE id = $1`, [segmentId])
+      const run = await processDueProfiles(container, new Date(Date.now() + (RETRY_AFTER_SECONDS + 5) * 1000))
+      expect(run.due).toBeGreaterThanOrEqual(1)
+      expect(run.refreshed).toBe(run.due)
+      const [after] = await sql<{ next_change_at: Date | null }>(container, `SELECT next_change_at FROM personalization_customer_profile WHERE customer_id = $1`, [shopper.customerId])
+      // The successful run stored the profile's real next change (none for these demo rules, or a later one).
+      expect(after.next_change_at === null || new Date(after.next_change_at).getTime() !== new Date(queued.next_change_at).getTime()).toBe(true)
     })
   },
 })

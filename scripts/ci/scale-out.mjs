@@ -262,6 +262,9 @@ async function main() {
     log(`membership cache: new generation and refilled ${a.cache_refilled_after_s ?? "NEVER"} s after Redis was back`)
     if (a.reads_5xx) fail(`${a.reads_5xx} store reads answered 5xx while Redis was down`)
     if (a.reads_failed) fail(`${a.reads_failed} store reads failed (not 2xx) around the Redis outage: ${JSON.stringify(a.reads.byStatus)}; first: ${a.reads.firstFailure}`)
+    // Writes may be refused while Redis is down, but as 503 + Retry-After (the batch is resent), never a bare 5xx.
+    const bare5xx = Object.entries(a.writes.during_statuses).filter(([st]) => Number(st) >= 500 && Number(st) !== 503)
+    if (bare5xx.length) problems.push(`events writes during the Redis outage answered ${JSON.stringify(Object.fromEntries(bare5xx))} (expected 202 or 503 with Retry-After); first: ${a.writes.first5xx}`)
     if (a.cache_refilled_after_s === null) fail("the membership cache did not move to a new generation and refill within 60 s of Redis returning")
     for (const w of Object.values(procs)) if (w.child.exitCode !== null || w.child.signalCode) fail(`a process died during the Redis outage:\n${w.output().slice(-3000)}`)
     // Queued work continues: the events written around the outage end up in the memberships, like the rest.

@@ -4,6 +4,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { sql } from "../db/raw-sql"
 import { evaluateProfileWorkflow } from "../../workflows/pipeline/evaluate-profile"
+import { retryLater } from "./retry-later"
 
 export type TrackedSubject = { profile_id: string; customer_id?: string | null; at?: string | null }
 export type TrackedOutcome = "skipped" | "evaluated" | "failed"
@@ -77,7 +78,11 @@ async function evaluate(container: MedusaContainer, msg: TrackedSubject): Promis
       // No plan: the check under the lock found a completed evaluation that started later (or the profile is gone).
       return result.plan ? "evaluated" : "skipped"
     } catch (e) {
-      if (attempt >= ATTEMPTS) return logFailure(container, msg, e)
+      if (attempt >= ATTEMPTS) {
+        // e.g. a killed worker's lock still held: the minute job tries again once it has expired.
+        await retryLater(container, { profile_id: msg.profile_id })
+        return logFailure(container, msg, e)
+      }
       await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * attempt))
     }
   }

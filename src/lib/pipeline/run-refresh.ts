@@ -4,10 +4,12 @@ import { refreshCustomerProfileWorkflow } from "../../workflows/pipeline/refresh
 import type { RefreshScope } from "../../workflows/pipeline/steps/compute-customer-traits"
 import { evaluateProfileWorkflow } from "../../workflows/pipeline/evaluate-profile"
 import { traceEnd, traceStart } from "./trace"
+import { retryLater } from "./retry-later"
 
 /**
  * Personalization must never break the flow that triggered it (checkout, account changes): failures are
- * logged once with context and swallowed; the workflow's compensation has already undone partial writes.
+ * logged once with context and swallowed; the workflow's compensation has already undone partial writes, and the
+ * profile is queued for the minute job's retry (retryLater).
  */
 async function safely(container: MedusaContainer, what: string, run: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -35,9 +37,11 @@ export async function refreshCustomerSafely(
   if (!customerId) return false
   traceStart(customerId, opts.event)
   try {
-    return await safely(container, `refreshing customer ${customerId} after ${context}`, () =>
+    const ok = await safely(container, `refreshing customer ${customerId} after ${context}`, () =>
       refreshCustomerProfileWorkflow(container).run({ input: { customer_id: customerId, now, scope: opts.scope } })
     )
+    if (!ok) await retryLater(container, { customer_id: customerId })
+    return ok
   } finally {
     traceEnd(customerId)
   }
@@ -50,9 +54,11 @@ export async function evaluateProfileSafely(
   context: string,
   now?: Date
 ): Promise<boolean> {
-  return safely(container, `evaluating profile ${profileId} after ${context}`, () =>
+  const ok = await safely(container, `evaluating profile ${profileId} after ${context}`, () =>
     evaluateProfileWorkflow(container).run({ input: { profile_id: profileId, now } })
   )
+  if (!ok) await retryLater(container, { profile_id: profileId })
+  return ok
 }
 
 /** The customer behind an order or cart, or null when it has none / cannot be read. */

@@ -8,6 +8,7 @@ import { ConsentRecord } from "./models/consent-record"
 import { AuditLog } from "./models/audit-log"
 import { Placement } from "./models/placement"
 import { PlacementVariant } from "./models/placement-variant"
+import { LOCK_SEGMENTS_SQL, RECOUNT_MEMBERS_SQL } from "../../lib/segments/recount-members"
 import { ProductSimilarity } from "./models/product-similarity"
 import { SegmentSnapshot } from "./models/segment-snapshot"
 import { SegmentAlert } from "./models/segment-alert"
@@ -61,17 +62,9 @@ class PersonalizationModuleService extends MedusaService({
     }
     // Inside a transaction, earlier writes may still sit in the unit of work: flush so the count sees them.
     await manager.flush?.()
-    // knex expands an array bound to `?` into a list, hence IN (?) rather than = ANY(?). The rows are locked in id
-    // order first: a plain UPDATE locks in physical order, which changes as rows get new versions, so two
-    // evaluators recounting the same segments could deadlock.
-    await manager.execute(
-      `UPDATE personalization_segment s
-          SET member_count = (SELECT count(*) FROM personalization_segment_membership m
-                               WHERE m.segment_id = s.id AND m.exited_at IS NULL AND m.deleted_at IS NULL),
-              updated_at = now()
-        WHERE s.id IN (SELECT id FROM personalization_segment WHERE id IN (?) ORDER BY id FOR UPDATE)`,
-      [segmentIds]
-    )
+    // knex expands an array bound to `?` into a list, hence IN (?) rather than = ANY(?).
+    await manager.execute(LOCK_SEGMENTS_SQL.replace("= ANY($1::text[])", "IN (?)"), [segmentIds])
+    await manager.execute(RECOUNT_MEMBERS_SQL.replace("= ANY($1::text[])", "IN (?)"), [segmentIds])
   }
 
   /**

@@ -1,5 +1,6 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
+import { PROFILE_LOCK } from "./profile-lock"
 import { planProfileMembershipsStep } from "./steps/plan-profile-memberships"
 import { recordEvaluationStep, startEvaluationStep } from "./steps/claim-evaluation"
 import { applyMembershipPlanStep } from "./steps/apply-membership-plan"
@@ -22,7 +23,7 @@ export const evaluateProfileWorkflow = createWorkflow(
     const lockKey = transform({ input }, ({ input }) =>
       input.customer_id ? `personalization:profile:${input.customer_id}` : `personalization:profile-id:${input.profile_id}`
     )
-    acquireLockStep({ key: lockKey, timeout: 30, ttl: 120 })
+    acquireLockStep({ key: lockKey, ...PROFILE_LOCK })
     const claim = startEvaluationStep(
       transform({ input, now }, ({ input, now }) => ({
         profile_id: input.profile_id,

@@ -1,5 +1,6 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { acquireLockStep, emitEventStep, releaseLockStep } from "@medusajs/medusa/core-flows"
+import { PROFILE_LOCK } from "./profile-lock"
 import { computeCustomerTraitsStep, type RefreshScope } from "./steps/compute-customer-traits"
 import { upsertCustomerProfileStep } from "./steps/upsert-customer-profile"
 import { planProfileMembershipsStep } from "./steps/plan-profile-memberships"
@@ -27,7 +28,7 @@ export const refreshCustomerProfileWorkflow = createWorkflow(
   (input: RefreshCustomerProfileInput) => {
     const now = transform({ input }, ({ input }) => (input.now ? new Date(input.now) : new Date()))
     const lockKey = transform({ input }, ({ input }) => `personalization:profile:${input.customer_id}`)
-    acquireLockStep({ key: lockKey, timeout: 30, ttl: 120 })
+    acquireLockStep({ key: lockKey, ...PROFILE_LOCK })
 
     const computed = computeCustomerTraitsStep({ customer_id: input.customer_id, now, scope: input.scope })
     const upserted = upsertCustomerProfileStep(
