@@ -67,9 +67,8 @@ async function evaluate(container: MedusaContainer, msg: TrackedSubject): Promis
   } catch (e) {
     return logFailure(container, msg, e)
   }
-  // Concurrent evaluations of different subjects can hit transient database conflicts (a deadlock between two
-  // membership transactions recounting the same segments in a different order): the failed run compensated
-  // and recorded nothing, so running it again is safe. A few attempts with a short random pause.
+  // Transient failures (a lock wait timing out, a serialization conflict): the failed run compensated and
+  // recorded nothing, so running it again is safe. A few attempts with a short random pause, then the minute job.
   for (let attempt = 1; ; attempt++) {
     try {
       const { result } = await evaluateProfileWorkflow(container).run({

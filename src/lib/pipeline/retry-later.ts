@@ -15,7 +15,7 @@ export async function retryLater(container: MedusaContainer, who: { profile_id?:
     await sql(
       container,
       `UPDATE personalization_customer_profile
-          SET next_change_at = LEAST(COALESCE(next_change_at, now() + make_interval(secs => $2)), now() + make_interval(secs => $2))
+          SET next_change_at = LEAST(next_change_at, now() + make_interval(secs => $2)) -- LEAST skips a NULL
         WHERE ${column} = $1 AND deleted_at IS NULL`,
       [id, RETRY_AFTER_SECONDS]
     )
