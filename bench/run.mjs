@@ -9,6 +9,8 @@
 //                    [--reuse-build] [--smoke]      (--smoke: short legs, exits non-zero only on errors)
 //                    [--only realtime,rss,...]     (legs: refresh, explain, preview, realtime, load, rss, rules)
 //                    [--rt-samples 40]
+//                    [--keep-db DIR]   (Postgres data kept in DIR; a later run with the same --profiles reuses the
+//                                       generated profiles/events and clears everything else the plugin wrote)
 import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
@@ -31,6 +33,7 @@ const DURATION = Number(opt("duration", smoke ? 5 : 30))
 const CONNECTIONS = Number(opt("connections", 10))
 const RT_SAMPLES = Number(opt("rt-samples", smoke ? 6 : 40))
 const ONLY = opt("only", null)
+const KEEP_DB = opt("keep-db", null)
 const want = (leg) => !ONLY || ONLY.split(",").includes(leg)
 const log = (m) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -96,6 +99,35 @@ function cpuSeconds(pid) {
   }
 }
 
+/** --keep-db: the kept database holds exactly this run's --profiles and events. */
+async function reusable(client) {
+  const p = (await client.query(`SELECT count(*)::int AS n FROM personalization_customer_profile WHERE id LIKE 'pprof_bench_%'`)).rows[0].n
+  if (p !== PROFILES) return false
+  const e = (await client.query(`SELECT count(*)::int AS n FROM personalization_behavior_event WHERE id LIKE 'pev_bench_%'`)).rows[0].n
+  return e === PROFILES * EVENTS_PER_PROFILE
+}
+
+/**
+ * --keep-db: back to "generated data, nothing evaluated": every plugin table except profiles and events emptied, the
+ * segments' customer groups removed, events the load legs added deleted, the profiles' scheduling columns reset.
+ * Only ever run against the bench's own database.
+ */
+async function clearPluginState(client) {
+  await client.query(`DELETE FROM customer_group_customer WHERE customer_group_id IN (SELECT customer_group_id FROM personalization_segment WHERE customer_group_id IS NOT NULL)`)
+  await client.query(`DELETE FROM customer_group WHERE id IN (SELECT customer_group_id FROM personalization_segment WHERE customer_group_id IS NOT NULL)`)
+  const tables = (
+    await client.query(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'personalization\\_%'
+          AND tablename NOT IN ('personalization_customer_profile', 'personalization_behavior_event')`
+    )
+  ).rows.map((r) => `"${r.tablename}"`)
+  if (tables.length) await client.query(`TRUNCATE ${tables.join(", ")}`)
+  await client.query(`DELETE FROM personalization_behavior_event WHERE id NOT LIKE 'pev_bench_%'`)
+  await client.query(`DELETE FROM personalization_customer_profile WHERE id NOT LIKE 'pprof_bench_%'`)
+  await client.query(`UPDATE personalization_customer_profile SET next_change_at = NULL, evaluated_at = NULL WHERE next_change_at IS NOT NULL OR evaluated_at IS NOT NULL`)
+  await client.query(`VACUUM ANALYZE personalization_customer_profile`)
+}
+
 async function main() {
   const t0 = Date.now()
   const machine = {
@@ -109,7 +141,8 @@ async function main() {
   log(`profiles=${PROFILES} events/profile=${EVENTS_PER_PROFILE} duration=${DURATION}s connections=${CONNECTIONS}${smoke ? " (smoke)" : ""}`)
   const tmp = fs.mkdtempSync(path.join(process.env.CI_TMP || os.tmpdir(), "mp-bench-"))
   fs.chmodSync(tmp, 0o755)
-  const db = await database({ dir: path.join(tmp, "pg"), name: "mp_bench", log })
+  const pgDir = KEEP_DB ? path.resolve(KEEP_DB) : path.join(tmp, "pg")
+  const db = await database({ dir: pgDir, name: "mp_bench", log, keep: Boolean(KEEP_DB) })
   // Interrupted (Ctrl-C, CI timeout): stop the Medusa processes and Postgres we started, then leave.
   for (const sig of ["SIGINT", "SIGTERM"]) {
     process.once(sig, async () => {
@@ -127,16 +160,27 @@ async function main() {
   try {
     await buildApp({ reuse: args.includes("--reuse-build"), log })
     await migrate(env, log)
-    await createAdmin(env, "admin@bench.local", "supersecret")
-    log("seeding the demo store (products, region, publishable key)")
-    await run(process.execPath, [path.join(ROOT, "node_modules/@medusajs/cli/cli.js"), "exec", "./src/scripts/seed-demo.js", "customers=20", "products=24"], {
-      cwd: SERVER_DIR,
-      env: { NODE_ENV: "production", MEDUSA_ADMIN_DISABLE: "true", ...env },
-    })
     await client.connect()
+    const seeded = (await client.query(`SELECT count(*)::int AS n FROM api_key WHERE type = 'publishable' AND deleted_at IS NULL`)).rows[0].n > 0
+    if (!seeded) {
+      await createAdmin(env, "admin@bench.local", "supersecret")
+      log("seeding the demo store (products, region, publishable key)")
+      await run(process.execPath, [path.join(ROOT, "node_modules/@medusajs/cli/cli.js"), "exec", "./src/scripts/seed-demo.js", "customers=20", "products=24"], {
+        cwd: SERVER_DIR,
+        env: { NODE_ENV: "production", MEDUSA_ADMIN_DISABLE: "true", ...env },
+      })
+    }
     const tg = Date.now()
-    await generate(client, { profiles: PROFILES, eventsPerProfile: EVENTS_PER_PROFILE, log })
-    result.timings.generate_s = (Date.now() - tg) / 1000
+    if (KEEP_DB && (await reusable(client))) {
+      await clearPluginState(client)
+      result.timings.generate_s = null
+      result.reused_data = (await client.query(`SELECT min(created_at) AS at FROM personalization_customer_profile WHERE id LIKE 'pprof_bench_%'`)).rows[0].at
+      log(`reusing the data in ${pgDir} (generated ${new Date(result.reused_data).toISOString()}); plugin state cleared in ${((Date.now() - tg) / 1000).toFixed(1)} s`)
+    } else {
+      if (KEEP_DB) await clearPluginState(client)
+      await generate(client, { profiles: PROFILES, eventsPerProfile: EVENTS_PER_PROFILE, log })
+      result.timings.generate_s = (Date.now() - tg) / 1000
+    }
 
     const port = await freePort()
     const app = await startMedusa({ name: "medusa", port, env: { ...env, MP_PIPELINE_TRACE: traceFile }, log })
@@ -168,7 +212,7 @@ async function main() {
     const refreshTimes = []
     const pgPid = (() => {
       try {
-        return Number(fs.readFileSync(path.join(tmp, "pg", "postmaster.pid"), "utf8").split("\n")[0])
+        return Number(fs.readFileSync(path.join(pgDir, "postmaster.pid"), "utf8").split("\n")[0])
       } catch {
         return null
       }

@@ -142,11 +142,12 @@ export async function stopAll() {
 }
 
 /** Postgres: DATABASE_URL, else an embedded server under `dir` (throwaway). */
-export async function database({ dir, name, log = () => {} }) {
+/** `keep`: the data dir outlives the run (the bench's --keep-db, to reuse generated data); fsync stays off. */
+export async function database({ dir, name, log = () => {}, keep = false }) {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} }
   const { startEmbeddedPostgres, ensureDatabase } = await import("../../scripts/lib/embedded-pg.mjs")
   fs.mkdirSync(dir, { recursive: true })
-  const pg = await startEmbeddedPostgres({ dir, persistent: false })
+  const pg = await startEmbeddedPostgres({ dir, persistent: keep, fsync: false })
   await ensureDatabase({ port: pg.port, user: pg.user, password: pg.password, database: name })
   log(`embedded Postgres on :${pg.port}`)
   return { url: `postgres://${pg.user}:${pg.password}@localhost:${pg.port}/${name}`, port: pg.port, stop: () => pg.stop() }

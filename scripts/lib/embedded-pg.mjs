@@ -17,10 +17,12 @@ export async function freePort() {
 }
 
 /**
- * @param {{ dir: string, port?: number, persistent?: boolean, quiet?: boolean }} opts
+ * @param {{ dir: string, port?: number, persistent?: boolean, fsync?: boolean, quiet?: boolean }} opts
+ *   persistent: keep the data dir when stopped; fsync: defaults to `persistent` (the bench keeps a scratch dir with
+ *   fsync off).
  * @returns {Promise<{ pg: EmbeddedPostgres, port: number, user: string, password: string, stop: () => Promise<void> }>}
  */
-export async function startEmbeddedPostgres({ dir, port, persistent = true, quiet = true }) {
+export async function startEmbeddedPostgres({ dir, port, persistent = true, fsync = persistent, quiet = true }) {
   const chosen = port ?? (await freePort())
   const user = "postgres"
   const password = "postgres"
@@ -38,7 +40,7 @@ export async function startEmbeddedPostgres({ dir, port, persistent = true, quie
       if (!quiet || /FATAL|PANIC/.test(s)) console.error(s.trimEnd())
     },
     // Each integration suite opens many pools; throwaway test data needs no fsync.
-    postgresFlags: ["-c", "max_connections=300", ...(persistent ? [] : ["-c", "fsync=off"])],
+    postgresFlags: ["-c", "max_connections=300", ...(fsync ? [] : ["-c", "fsync=off"])],
   })
   if (!fs.existsSync(`${dir}/PG_VERSION`)) {
     fs.mkdirSync(dir, { recursive: true })
