@@ -16,7 +16,7 @@ import { sql } from "../../src/lib/db/raw-sql"
 import { diffSegment } from "../../src/lib/segments/segment-diff"
 import { refreshCustomerProfileWorkflow } from "../../src/workflows/pipeline"
 
-jest.setTimeout(300_000)
+jest.setTimeout(600_000)
 
 const BASE = "/admin/personalization/segments"
 const HOUR = 3_600_000
@@ -258,9 +258,11 @@ medusaIntegrationTestRunner({
         const container = getContainer()
         const entered: any[] = []
         const exited: any[] = []
+        const refreshed: any[] = []
         const bus = container.resolve(Modules.EVENT_BUS)
         bus.subscribe("personalization.segment.entered", async (e: any) => void entered.push(e?.data ?? e))
         bus.subscribe("personalization.segment.exited", async (e: any) => void exited.push(e?.data ?? e))
+        bus.subscribe("personalization.segment.refreshed", async (e: any) => void refreshed.push(e?.data ?? e))
 
         const segment = await segmentByHandle("repeat-buyers")
         const members = await openMembers(segment.id)
@@ -276,6 +278,20 @@ medusaIntegrationTestRunner({
         const [closed] = await personalization().listSegmentMemberships({ id: withdrawn.id })
         expect(closed.exited_at).toBeTruthy()
         expect(closed.exit_reason).toBe("batch refresh: no consent for 'personalization'")
+        // emitted after the refresh succeeded (outside any event group): one exit, then the summary
+        await new Promise((r) => setTimeout(r, 200))
+        expect(exited.filter((e) => e.segment_id === segment.id)).toEqual([
+          {
+            segment_id: segment.id,
+            segment_handle: "repeat-buyers",
+            customer_id: withdrawn.customer_id,
+            profile_id: withdrawn.profile_id,
+            reason: "batch refresh: no consent for 'personalization'",
+          },
+        ])
+        expect(refreshed.filter((e) => e.segment_id === segment.id)).toEqual([
+          { segment_id: segment.id, segment_handle: "repeat-buyers", entered: 0, exited: 1 },
+        ])
         expect((await groupCustomers(segment.customer_group_id!)).has(withdrawn.customer_id!)).toBe(false)
 
         // editing the rule backfills at once
@@ -305,6 +321,14 @@ medusaIntegrationTestRunner({
 
         await new Promise((r) => setTimeout(r, 500))
         expect(exited.some((e) => e.segment_id === segment.id && e.customer_id === withdrawn.customer_id)).toBe(true)
+        // one entered event per newcomer of the widening refresh, and a summary per refresh that agrees with them
+        const widenedEntered = entered.filter((e) => e.segment_id === segment.id && e.reason === "batch refresh: orders_count >= 2")
+        expect(new Set(widenedEntered.map((e) => e.profile_id))).toEqual(new Set(newcomers.map((m) => m.profile_id)))
+        expect(widenedEntered).toHaveLength(newcomers.length)
+        const summaries = refreshed.filter((e) => e.segment_id === segment.id)
+        expect(summaries.length).toBeGreaterThanOrEqual(3) // three refreshes of repeat-buyers here (a scheduled one may add more)
+        expect(summaries.reduce((n, e) => n + e.entered, 0)).toBe(entered.filter((e) => e.segment_id === segment.id).length)
+        expect(summaries.reduce((n, e) => n + e.exited, 0)).toBe(exited.filter((e) => e.segment_id === segment.id).length)
         expect(entered.filter((e) => e.segment_id === segment.id).length).toBeGreaterThanOrEqual(newcomers.length)
         expect(entered.find((e) => e.segment_id === segment.id)).toMatchObject({
           segment_handle: "repeat-buyers",
@@ -370,6 +394,11 @@ medusaIntegrationTestRunner({
         )
         const rowsBefore = await personalization().listSegmentMemberships({ segment_id: segment.id }, { take: null })
 
+        const events: { name: string; data: any }[] = []
+        const bus = container.resolve(Modules.EVENT_BUS)
+        for (const name of ["personalization.segment.entered", "personalization.segment.exited", "personalization.segment.refreshed"]) {
+          bus.subscribe(name, async (e: any) => void events.push({ name, data: e?.data ?? e }))
+        }
         const spy = jest.spyOn(customerModule, "addCustomerToGroup").mockRejectedValue(new Error("customer group service down"))
         const logger = container.resolve("logger") as { error: (...a: unknown[]) => void }
         const quiet = jest.spyOn(logger, "error").mockImplementation(() => undefined)
@@ -389,10 +418,24 @@ medusaIntegrationTestRunner({
         const { data } = await get(`${BASE}/${segment.id}`)
         expect(data.segment.refresh_state).toMatchObject({ status: "failed", error: expect.stringContaining("customer group service down") })
         expect(data.segment.member_count).toBe(members.length - 3)
+        // a rolled-back refresh emits nothing: its events only go out once the refresh succeeded
+        await new Promise((r) => setTimeout(r, 200))
+        expect(events.filter((e) => e.data.segment_id === segment.id)).toEqual([])
 
         const retried = await post(`${BASE}/${segment.id}/refresh`)
         expect(retried.status).toBe(200)
         expect(retried.data.refresh).toMatchObject({ status: "done", entered: 3, exited: 0, member_count: members.length, group: { added: 3, removed: 0 } })
+        await new Promise((r) => setTimeout(r, 200))
+        const mine = events.filter((e) => e.data.segment_id === segment.id)
+        expect(new Set(mine.filter((e) => e.name === "personalization.segment.entered").map((e) => e.data.profile_id))).toEqual(
+          new Set(dropped.map((m) => m.profile_id))
+        )
+        expect(mine.map((e) => e.name)).toEqual([
+          "personalization.segment.entered",
+          "personalization.segment.entered",
+          "personalization.segment.entered",
+          "personalization.segment.refreshed",
+        ])
         expect(await groupCustomers(segment.customer_group_id!)).toEqual(new Set((await openMembers(segment.id)).map((m) => m.customer_id)))
       })
 
@@ -413,12 +456,18 @@ medusaIntegrationTestRunner({
         const expected = Number(c)
         expect(expected).toBeGreaterThan(1000)
 
+        let enteredEvents = 0
+        container.resolve(Modules.EVENT_BUS).subscribe("personalization.segment.entered", async (e: any) => {
+          if ((e?.data ?? e).segment_handle === "five-plus") enteredEvents++
+        })
         const t = Date.now()
         const created = await post(BASE, { handle: "five-plus", name: "Five plus", rule_text: "orders_count >= 5", status: "active" })
         timings[`backfill_segment_${expected}_members_ms`] = Date.now() - t
         expect(created.status).toBe(201)
         expect(created.data.segment.member_count).toBe(expected)
         expect(created.data.segment.refresh_state).toMatchObject({ status: "done", total: expected, done: expected, entered: expected, exited: 0 })
+        await new Promise((r) => setTimeout(r, 300))
+        expect(enteredEvents).toBe(expected)
         // the group holds the customers among them, not the visitors
         const customers = (await openMembers(created.data.segment.id)).filter((m) => m.customer_id)
         expect(await groupCustomers(created.data.segment.customer_group_id)).toEqual(new Set(customers.map((m) => m.customer_id)))

@@ -92,6 +92,30 @@ export async function invalidateMemberships(container: Resolver, profileIds: Ite
   }
 }
 
+/** How many profiles the cache can hold (the in-process LRU's bound; the same threshold is used with Redis). */
+export function membershipCacheCapacity(container: Resolver): number {
+  try {
+    return settingsOf(container.resolve<PersonalizationModuleService>(PERSONALIZATION_MODULE).getOptions()).maxEntries
+  } catch {
+    return DEFAULT_CACHE_SETTINGS.maxEntries
+  }
+}
+
+/**
+ * Call after a membership write that changed more profiles than the cache can hold (a large batch refresh):
+ * bumps the generation, so every cached entry becomes a miss at once — O(1) instead of one tombstone per profile.
+ * Safe against racing readers like an invalidation: a fill read under the old generation is refused. Never throws.
+ */
+export async function invalidateAllMemberships(container: Resolver): Promise<void> {
+  try {
+    const slot = slotOf(container)
+    slot.stats.invalidations++
+    await slot.cache.bumpGeneration()
+  } catch {
+    // the cache never fails a write path
+  }
+}
+
 /** The UTC minute of `at` as YYYY-MM-DDTHH:MM. */
 export const minuteOf = (at: Date) => at.toISOString().slice(0, 16)
 

@@ -1,6 +1,7 @@
 // The set-based half of a batch refresh: who should be in a segment now, compared with who is, in SQL.
 import { compileSegmentQuery, type Rule, type TraitCatalog } from "../../core/rules"
 import { sql } from "../db/raw-sql"
+import type { Run } from "../db/transaction"
 
 type Resolver = { resolve<T = unknown>(key: string): T }
 
@@ -65,75 +66,81 @@ export const MEMBERSHIP_ID_SQL =
 
 export const enterReason = (segment: RefreshSegment) => `batch refresh: ${segment.rule_text}`
 
+/** work_mem for the refresh's writes (per hash/sort node; the diff of a 1M-profile segment spills at the 4 MB default). */
+export const REFRESH_WORK_MEM = "64MB"
+
 /**
- * The batch refresh's two writes, each ONE set-based statement that evaluates the rule once and returns only a
- * count (no id or parameter arrays in JS): entries `INSERT … SELECT … WHERE NOT EXISTS (open stay)` with ids made
- * in SQL (MEMBERSHIP_ID_SQL; ON CONFLICT DO NOTHING skips a stay a concurrent real-time run opened), exits
- * `UPDATE … FROM (open stays anti-joined with target)`, the reason telling a lost consent from a rule no longer
- * matched. A segment that is not active enters nobody and closes every open stay. `$now` is the evaluation time,
- * written as entered_at / exited_at (what compensation and the read-back recognise the run's rows by).
+ * The batch refresh's writes, set-based, in ONE transaction on `run` (no id or parameter arrays in JS), evaluating
+ * the rule ONCE: the compiled rule's rows (`id, customer_id, consented`) go into a temporary table dropped at
+ * commit, which is ANALYZEd (the anti-joins below are then planned on its real size, not on a guess about a CTE);
+ * exits are ONE `UPDATE … FROM` (open stays LEFT JOIN that table: not matched → "no longer matches", matched but
+ * not consented → "no consent"), entries ONE `INSERT … SELECT … WHERE NOT EXISTS (open stay)` with ids made in SQL
+ * (MEMBERSHIP_ID_SQL; ON CONFLICT DO NOTHING skips a stay a concurrent real-time run opened). A segment that is
+ * not active enters nobody and closes every open stay. `now` is the evaluation time, written as entered_at /
+ * exited_at (what compensation and the read-back recognise the run's rows by). `work_mem` is raised for this
+ * transaction only (SET LOCAL).
  */
-export function segmentWriteSql(
+export async function applySegmentWrites(
+  run: Run,
   segment: RefreshSegment,
   now: Date,
   opts: { catalog: TraitCatalog; requireConsent: boolean }
-): { enter: { text: string; values: unknown[] } | null; exit: { text: string; values: unknown[] } } {
+): Promise<{ entered: number; exited: number }> {
+  const at = now.toISOString()
+  await run(`SET LOCAL work_mem = '${REFRESH_WORK_MEM}'`)
   if (segment.status !== "active") {
-    return {
-      enter: null,
-      exit: {
-        text: `WITH gone AS (
-                 UPDATE personalization_segment_membership m
-                    SET exited_at = $2::timestamptz, exit_reason = $3::text, updated_at = now()
-                  WHERE m.segment_id = $1::text AND m.exited_at IS NULL AND m.deleted_at IS NULL
-                 RETURNING 1)
-               SELECT count(*)::int AS n FROM gone`,
-        values: [segment.id, now.toISOString(), `batch refresh: segment is ${segment.status}`],
-      },
-    }
-  }
-  const set = () => {
-    const { ctes, values } = segmentSetSql({ rule: segment.rule, purpose: segment.purpose, segment_id: segment.id }, now, { ...opts, inline: true })
-    const param = (v: unknown, cast: string) => {
-      values.push(v)
-      return `$${values.length}::${cast}`
-    }
-    return { ctes, values, param }
-  }
-  const e = set()
-  const enter = {
-    text: `${e.ctes},
-       ins AS (
-         INSERT INTO personalization_segment_membership
-           (id, segment_id, profile_id, customer_id, entered_at, reason, created_at, updated_at)
-         SELECT ${MEMBERSHIP_ID_SQL}, ${e.param(segment.id, "text")}, t.id, t.customer_id, ${e.param(now.toISOString(), "timestamptz")},
-                ${e.param(enterReason(segment), "text")}, now(), now()
-           FROM target t WHERE NOT EXISTS (SELECT 1 FROM open o WHERE o.profile_id = t.id)
-         -- only the one-open-stay index: an id collision must fail loudly, not drop an entry
-         ON CONFLICT (segment_id, profile_id) WHERE exited_at IS NULL AND deleted_at IS NULL DO NOTHING
-         RETURNING 1)
-     SELECT count(*)::int AS n FROM ins`,
-    values: e.values,
-  }
-  const x = set()
-  const exit = {
-    text: `${x.ctes},
-       gone AS (
+    const [{ n }] = await run<{ n: number }>(
+      `WITH gone AS (
          UPDATE personalization_segment_membership m
-            SET exited_at = ${x.param(now.toISOString(), "timestamptz")},
-                exit_reason = CASE WHEN EXISTS (SELECT 1 FROM matched WHERE matched.id = o.profile_id)
-                                   THEN ${x.param(`batch refresh: no consent for '${segment.purpose}'`, "text")}
-                                   ELSE ${x.param(`batch refresh: no longer matches ${segment.rule_text}`, "text")} END,
-                updated_at = now()
-           FROM open o
-          WHERE m.id = o.id AND m.exited_at IS NULL AND m.deleted_at IS NULL
-            AND NOT EXISTS (SELECT 1 FROM target t WHERE t.id = o.profile_id)
+            SET exited_at = $2::timestamptz, exit_reason = $3::text, updated_at = now()
+          WHERE m.segment_id = $1::text AND m.exited_at IS NULL AND m.deleted_at IS NULL
          RETURNING 1)
-     SELECT count(*)::int AS n FROM gone`,
-    values: x.values,
+       SELECT count(*)::int AS n FROM gone`,
+      [segment.id, at, `batch refresh: segment is ${segment.status}`]
+    )
+    return { entered: 0, exited: n }
   }
-  return { enter, exit }
+  const compiled = compileSegmentQuery(segment.rule, now, opts.catalog, { consentPurpose: segment.purpose })
+  await run(`CREATE TEMPORARY TABLE ${TARGET_TABLE} (id text NOT NULL, customer_id text, consented boolean NOT NULL) ON COMMIT DROP`)
+  await run(`INSERT INTO ${TARGET_TABLE} (id, customer_id, consented) SELECT id, customer_id, consented FROM (${compiled.text}) matched`, compiled.values)
+  await run(`ANALYZE ${TARGET_TABLE}`)
+  const inTarget = opts.requireConsent ? "t.consented" : "true"
+  // Exits first: they read the open stays before the entries add to them.
+  const [{ n: exited }] = await run<{ n: number }>(
+    `WITH gone AS (
+       UPDATE personalization_segment_membership m
+          SET exited_at = $2::timestamptz,
+              exit_reason = CASE WHEN x.matched THEN $3::text ELSE $4::text END,
+              updated_at = now()
+         FROM (SELECT o.id, t.id IS NOT NULL AS matched
+                 FROM personalization_segment_membership o LEFT JOIN ${TARGET_TABLE} t ON t.id = o.profile_id
+                WHERE o.segment_id = $1::text AND o.exited_at IS NULL AND o.deleted_at IS NULL
+                  AND NOT COALESCE(${opts.requireConsent ? "t.consented" : "t.id IS NOT NULL"}, false)) x
+        WHERE m.id = x.id AND m.exited_at IS NULL AND m.deleted_at IS NULL
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [segment.id, at, `batch refresh: no consent for '${segment.purpose}'`, `batch refresh: no longer matches ${segment.rule_text}`]
+  )
+  const [{ n: entered }] = await run<{ n: number }>(
+    `WITH ins AS (
+       INSERT INTO personalization_segment_membership
+         (id, segment_id, profile_id, customer_id, entered_at, reason, created_at, updated_at)
+       SELECT ${MEMBERSHIP_ID_SQL}, $1::text, t.id, t.customer_id, $2::timestamptz, $3::text, now(), now()
+         FROM ${TARGET_TABLE} t
+        WHERE ${inTarget}
+          AND NOT EXISTS (SELECT 1 FROM personalization_segment_membership o
+                           WHERE o.segment_id = $1::text AND o.profile_id = t.id AND o.exited_at IS NULL AND o.deleted_at IS NULL)
+       -- only the one-open-stay index: an id collision must fail loudly, not drop an entry
+       ON CONFLICT (segment_id, profile_id) WHERE exited_at IS NULL AND deleted_at IS NULL DO NOTHING
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM ins`,
+    [segment.id, at, enterReason(segment)]
+  )
+  return { entered, exited }
 }
+
+/** The refresh's per-transaction copy of the rule's result (ON COMMIT DROP). */
+const TARGET_TABLE = "personalization_refresh_target"
 
 /**
  * `matched` = profiles the rule selects (compileSegmentQuery, values as parameters); `target` = matched and, when

@@ -7,6 +7,7 @@ import { finishSegmentRefreshStep } from "./steps/finish-segment-refresh"
 import { refreshOpenCartsBatchStep } from "./steps/refresh-open-carts-batch"
 import { scheduleTimeChangesStep } from "./steps/schedule-time-changes"
 import { refreshDependentsStep } from "./steps/refresh-dependents"
+import { emitSegmentRefreshEventsStep } from "./steps/emit-segment-refresh-events"
 
 export type RefreshSegmentInput = {
   segment_id: string
@@ -20,8 +21,9 @@ export type RefreshSegmentInput = {
 
 /**
  * Batch refresh of one segment: evaluate its rule set-based in SQL, diff against the open memberships, apply
- * entries/exits in batches, make the managed group mirror the members, recount, emit
- * personalization.segment.entered/exited and re-price the changed customers' open carts. For time-based rules the
+ * entries/exits in batches, make the managed group mirror the members, recount, re-price the changed customers'
+ * open carts and, once all of that succeeded, emit personalization.segment.entered/exited per member (page by page)
+ * and one personalization.segment.refreshed. For time-based rules the
  * profiles' next_change_at is lowered to this rule's next flip, so batch-made memberships also change exactly on
  * time. Progress is kept in segment.refresh_state. Only active segments have members: refreshing a draft or
  * archived segment closes any stale open stays and empties its group (normally a no-op). One refresh per segment
@@ -33,8 +35,8 @@ export const refreshSegmentWorkflow = createWorkflow("personalization-refresh-se
   acquireLockStep({ key: lockKey, timeout: 120, ttl: 900 })
 
   const segment = startSegmentRefreshStep({ segment_id: input.segment_id, now })
-  // Diff + apply in one step; entered/exited events are emitted there, batch by batch, in this workflow's event
-  // group (released on success): the changed rows never become step results.
+  // Diff + apply in one step (counts only: the changed rows never become step results); the cache is invalidated
+  // there, right after the writes.
   const applied = applySegmentRefreshStep({ segment, now })
   const group = mirrorSegmentGroupStep(
     transform({ segment }, ({ segment }) => ({ segment_id: segment.id, customer_group_id: segment.customer_group_id }))
@@ -54,6 +56,10 @@ export const refreshSegmentWorkflow = createWorkflow("personalization-refresh-se
   )
 
   releaseLockStep({ key: lockKey })
+
+  // Only now that the refresh succeeded: the per-member entered/exited events, read back by the run's marks and
+  // emitted page by page (never held in the workflow's event group), then personalization.segment.refreshed.
+  emitSegmentRefreshEventsStep({ segment, applied })
 
   refreshDependentsStep(
     transform({ input, segment, applied, now }, ({ input, segment, applied, now }) => ({

@@ -1,16 +1,14 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { Modules } from "@medusajs/framework/utils"
-import type { IEventBusModuleService, MedusaContainer } from "@medusajs/framework/types"
+import type { MedusaContainer } from "@medusajs/framework/types"
 import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
 import { inTransaction } from "../../../lib/db/transaction"
 import { sql } from "../../../lib/db/raw-sql"
-import { invalidateMemberships } from "../../../lib/cache"
-import { segmentWriteSql, type RefreshSegment } from "../../../lib/segments/segment-diff"
-import { SEGMENT_ENTERED, SEGMENT_EXITED, type SegmentEventData } from "../../pipeline/steps/membership-events"
+import { invalidateAllMemberships, invalidateMemberships, membershipCacheCapacity } from "../../../lib/cache"
+import { applySegmentWrites, type RefreshSegment } from "../../../lib/segments/segment-diff"
 
 export const REFRESH_BATCH_SIZE = 500
-/** Rows of the applied diff read back per page (cache invalidation, entered/exited events, progress). */
+/** Rows of the applied diff read back per page (cache invalidation of small diffs; entered/exited events). */
 export const APPLY_BATCH_SIZE = 5000
 /** Rows written by one refresh from which the membership table's statistics are refreshed at once. */
 const ANALYZE_AFTER = 5000
@@ -27,42 +25,73 @@ export type AppliedRefresh = {
 /**
  * What compensation needs, constant-size however large the diff: the rows this run wrote are recognised by the
  * segment, the run's evaluation instant (entered_at / exited_at), a "batch refresh" reason and a write time after
- * the run started (one refresh per segment at a time: the lock). `event_group` = the workflow's event group, whose
- * held entered/exited events compensation drops.
+ * the run started (one refresh per segment at a time: the lock).
  */
-type Undo = { segment_id: string; at: string; since: string; wrote: boolean; event_group: string | null }
+type Undo = { segment_id: string; at: string; since: string; wrote: boolean }
 
-type Row = { id: string; profile_id: string; customer_id: string | null; reason: string }
+/** A row this run opened ("enter") or closed ("exit"); `reason` is the entry reason or the exit reason. */
+export type ChangedRow = { kind: "enter" | "exit"; id: string; profile_id: string; customer_id: string | null; reason: string }
 
 /**
- * Applies the segment's diff set-based without ever holding it in JS (segmentWriteSql): ONE `UPDATE … FROM
- * (anti-join)` for the exits and ONE `INSERT … SELECT … WHERE NOT EXISTS` for the entries (ids made by Postgres),
- * each evaluating the rule once and returning a count. Entries that a concurrent real-time run
- * already made are skipped (ON CONFLICT on the one-open-stay index); exits already closed are skipped. The rows the
- * run wrote (recognised, as compensation does, by segment, evaluation instant, "batch refresh" reason and a write
- * time after the run started) are then read back through a cursor in pages of APPLY_BATCH_SIZE: per page the
- * membership cache is invalidated for its profiles, its entered/exited events are handed to the event bus in the
- * workflow's event group (released only if the workflow succeeds, like emitEventStep) and the progress on the
- * segment is updated (one UPDATE). Node holds one page at a time; the step result is counts, so the workflow engine
- * never checkpoints a million-row payload. If anything fails, the writes are undone here (a failing step gets no
- * compensation input); compensation undoes them all.
+ * The rows a run wrote, recognised by its marks (as compensation recognises them): segment, evaluation instant
+ * as entered_at / exited_at, a "batch refresh" reason and a write time after the run started.
+ */
+const CHANGED_ROWS_SQL = `SELECT 'enter' AS kind, id, profile_id, customer_id, reason FROM personalization_segment_membership
+    WHERE segment_id = $1 AND entered_at = $2::timestamptz AND created_at >= $3::timestamptz
+      AND reason LIKE 'batch refresh:%' AND deleted_at IS NULL
+   UNION ALL
+   SELECT 'exit', id, profile_id, customer_id, exit_reason FROM personalization_segment_membership
+    WHERE segment_id = $1 AND exited_at = $2::timestamptz AND updated_at >= $3::timestamptz
+      AND exit_reason LIKE 'batch refresh:%' AND deleted_at IS NULL`
+
+/**
+ * Reads the rows a run wrote back through a cursor, `pageSize` at a time, and awaits `fn` per page: Node holds
+ * one page at a time however large the diff.
+ */
+export async function forEachChangedPage(
+  container: { resolve<T = unknown>(key: string): T },
+  segmentId: string,
+  applied: Pick<AppliedRefresh, "at" | "since">,
+  fn: (rows: ChangedRow[]) => Promise<void>,
+  pageSize = APPLY_BATCH_SIZE
+): Promise<number> {
+  let seen = 0
+  await inTransaction(container, async (run) => {
+    await run(`DECLARE personalization_refresh_rows NO SCROLL CURSOR FOR ${CHANGED_ROWS_SQL}`, [segmentId, applied.at, applied.since])
+    for (;;) {
+      const rows = await run<ChangedRow>(`FETCH ${pageSize} FROM personalization_refresh_rows`)
+      if (!rows.length) break
+      seen += rows.length
+      await fn(rows)
+      if (rows.length < pageSize) break
+    }
+  })
+  return seen
+}
+
+/**
+ * Applies the segment's diff set-based without ever holding it in JS (applySegmentWrites, one transaction): the
+ * rule evaluated ONCE into a temporary table, then ONE `UPDATE … FROM (anti-join)` for the exits and ONE
+ * `INSERT … SELECT … WHERE NOT EXISTS` for the entries (ids made by Postgres), each returning a count. Entries that a concurrent real-time run already made are skipped (ON CONFLICT on the
+ * one-open-stay index); exits already closed are skipped. Right after the writes the membership cache is
+ * invalidated: a diff larger than the cache can hold bumps the cache generation (every entry goes stale at once),
+ * a smaller one tombstones its profiles, read back by the run's marks through a cursor. The entered/exited events
+ * are NOT emitted here: emitSegmentRefreshEventsStep reads the rows back by the same marks after the refresh
+ * succeeded (nothing per member is held in memory or in the workflow's event group). The step result is counts,
+ * so the workflow engine never checkpoints a million-row payload. If anything fails, the writes are undone here
+ * (a failing step gets no compensation input); compensation undoes them all.
  */
 export const applySegmentRefreshStep = createStep(
   "personalization-apply-segment-refresh",
   async (input: { segment: RefreshSegment; now: Date }, context) => {
     const { container } = context
     const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
-    const eventBus = container.resolve<IEventBusModuleService>(Modules.EVENT_BUS)
-    const eventGroup = (context as { eventGroupId?: string }).eventGroupId ?? null
     const now = new Date(input.now).toISOString()
     const segment = input.segment
     const segmentId = segment.id
-    const writes = segmentWriteSql(segment, new Date(input.now), {
-      catalog: service.getCatalog(),
-      requireConsent: service.getOptions().consent.required,
-    })
+    const opts = { catalog: service.getCatalog(), requireConsent: service.getOptions().consent.required }
     const [{ since }] = await sql<{ since: string }>(container, `SELECT clock_timestamp()::text AS since`)
-    const undo: Undo = { segment_id: segmentId, at: now, since, wrote: false, event_group: eventGroup }
+    const undo: Undo = { segment_id: segmentId, at: now, since, wrote: false }
     const applied: AppliedRefresh = { entered: 0, exited: 0, at: now, since }
     let total = 0
     let done = 0
@@ -75,63 +104,20 @@ export const applySegmentRefreshStep = createStep(
           WHERE id = $1`,
         [segmentId, done, total, applied.entered, applied.exited]
       )
-    const emit = async (name: string, rows: Row[]) => {
-      if (!rows.length) return
-      const metadata = eventGroup ? { eventGroupId: eventGroup } : {}
-      await eventBus.emit(
-        rows.map((r) => ({
-          name,
-          data: { segment_id: segmentId, segment_handle: segment.handle, customer_id: r.customer_id, profile_id: r.profile_id, reason: r.reason } as SegmentEventData,
-          metadata,
-        }))
-      )
-    }
     await progress()
     try {
       undo.wrote = true
-      // Exits first: they anti-join the open stays, which the entries would grow by rows the planner has no
-      // statistics for yet.
-      const [{ n }] = await sql<{ n: number }>(container, writes.exit.text, writes.exit.values)
-      applied.exited = n
-      if (writes.enter) {
-        const [{ n }] = await sql<{ n: number }>(container, writes.enter.text, writes.enter.values)
-        applied.entered = n
-      }
+      // One transaction, the rule evaluated once (applySegmentWrites): exits, then entries.
+      const counts = await inTransaction(container, (run) => applySegmentWrites(run, segment, new Date(input.now), opts))
+      applied.exited = counts.exited
+      applied.entered = counts.entered
       total = applied.entered + applied.exited
+      if (total > 0) await invalidateChanged(container, segmentId, applied, total)
+      done = total
+      await progress()
       // Many fresh rows: refresh the planner's statistics now (a sample, bounded cost) rather than at the next
       // autovacuum, so that the next refresh's anti-joins are planned on the real sizes.
       if (total >= ANALYZE_AFTER) await sql(container, `ANALYZE personalization_segment_membership`)
-      await progress()
-      if (total > 0) {
-        await inTransaction(container, async (run) => {
-          await run(
-            `DECLARE personalization_refresh_rows NO SCROLL CURSOR FOR
-               SELECT 'enter' AS kind, id, profile_id, customer_id, reason FROM personalization_segment_membership
-                WHERE segment_id = $1 AND entered_at = $2::timestamptz AND created_at >= $3::timestamptz
-                  AND reason LIKE 'batch refresh:%' AND deleted_at IS NULL
-               UNION ALL
-               SELECT 'exit', id, profile_id, customer_id, exit_reason FROM personalization_segment_membership
-                WHERE segment_id = $1 AND exited_at = $2::timestamptz AND updated_at >= $3::timestamptz
-                  AND exit_reason LIKE 'batch refresh:%' AND deleted_at IS NULL`,
-            [segmentId, now, since]
-          )
-          for (;;) {
-            const rows = await run<Row & { kind: "enter" | "exit" }>(`FETCH ${APPLY_BATCH_SIZE} FROM personalization_refresh_rows`)
-            if (!rows.length) break
-            await invalidateMemberships(container, rows.map((r) => r.profile_id))
-            await emit(SEGMENT_ENTERED, rows.filter((r) => r.kind === "enter"))
-            await emit(SEGMENT_EXITED, rows.filter((r) => r.kind === "exit"))
-            // A row a concurrent run changed again since is read back once at most: done never passes total.
-            done = Math.min(total, done + rows.length)
-            await progress()
-            if (rows.length < APPLY_BATCH_SIZE) break
-          }
-        })
-      }
-      if (done !== total) {
-        done = total
-        await progress()
-      }
     } catch (e) {
       await undoBatches(container, undo)
       throw e
@@ -142,6 +128,12 @@ export const applySegmentRefreshStep = createStep(
     if (undo) await undoBatches(container as MedusaContainer, undo)
   }
 )
+
+/** Cache invalidation after the writes: one generation bump for a diff the cache could not hold, else per profile. */
+async function invalidateChanged(container: { resolve<T = unknown>(key: string): T }, segmentId: string, applied: AppliedRefresh, total: number) {
+  if (total > membershipCacheCapacity(container)) return invalidateAllMemberships(container)
+  await forEachChangedPage(container, segmentId, applied, (rows) => invalidateMemberships(container, rows.map((r) => r.profile_id)))
+}
 
 /** Customers whose membership this run opened or closed (for re-pricing their carts), read back by the run's marks. */
 export async function customersChangedBy(container: { resolve<T = unknown>(key: string): T }, segmentId: string, applied: AppliedRefresh) {
@@ -179,11 +171,8 @@ async function undoBatches(container: { resolve<T = unknown>(key: string): T }, 
     )
     return [...gone, ...reopened].map((r) => r.profile_id)
   })
-  await invalidateMemberships(container, touched)
-  if (undo.event_group) {
-    const eventBus = container.resolve<IEventBusModuleService>(Modules.EVENT_BUS)
-    await eventBus.clearGroupedEvents(undo.event_group, { eventNames: [SEGMENT_ENTERED, SEGMENT_EXITED] }).catch(() => undefined)
-  }
+  if (touched.length > membershipCacheCapacity(container)) await invalidateAllMemberships(container)
+  else await invalidateMemberships(container, touched)
   const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
   await service.recountMembers([undo.segment_id])
 }
