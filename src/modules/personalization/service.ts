@@ -9,6 +9,7 @@ import { AuditLog } from "./models/audit-log"
 import { Placement } from "./models/placement"
 import { PlacementVariant } from "./models/placement-variant"
 import { LOCK_SEGMENTS_SQL, RECOUNT_MEMBERS_SQL } from "../../lib/segments/recount-members"
+import { traceMark } from "../../lib/pipeline/trace"
 import { ProductSimilarity } from "./models/product-similarity"
 import { SegmentSnapshot } from "./models/segment-snapshot"
 import { SegmentAlert } from "./models/segment-alert"
@@ -69,7 +70,9 @@ class PersonalizationModuleService extends MedusaService({
 
   /**
    * Writes one profile's membership changes atomically (one transaction): open rows for entries, close rows
-   * for exits, recount the touched segments, store next_change_at. Returns what a compensation needs to undo it.
+   * for exits, recount the touched segments, store next_change_at — and, when given, the profile's freshly
+   * computed traits (`profile`) in the same UPDATE. `previous_next_change_at`: the caller already read the
+   * profile (skips the read). Returns what a compensation needs to undo it (revertMembershipChanges).
    */
   @InjectTransactionManager()
   async applyMembershipChanges(
@@ -80,14 +83,18 @@ class PersonalizationModuleService extends MedusaService({
       exit: { segment_id: string; membership_id: string; reason: string }[]
       now: Date
       next_change_at: Date | null
+      profile?: Record<string, unknown> | null
+      previous_next_change_at?: Date | null
     },
     @MedusaContext() sharedContext: Context = {}
   ): Promise<{ created: string[]; closed: string[]; segment_ids: string[]; previous_next_change_at: Date | null }> {
-    const [profile] = await this.listCustomerProfiles(
-      { id: input.profile_id },
-      { select: ["id", "next_change_at"], take: 1 },
-      sharedContext
-    )
+    traceMark(input.customer_id, "txn:begin")
+    const previous =
+      input.previous_next_change_at !== undefined
+        ? input.previous_next_change_at
+        : (((
+            await this.listCustomerProfiles({ id: input.profile_id }, { select: ["id", "next_change_at"], take: 1 }, sharedContext)
+          )[0]?.next_change_at as Date | null | undefined) ?? null)
     const created = input.enter.length
       ? await this.createSegmentMemberships(
           input.enter.map((e) => ({
@@ -100,18 +107,49 @@ class PersonalizationModuleService extends MedusaService({
           sharedContext
         )
       : []
-    for (const e of input.exit) {
-      await this.updateSegmentMemberships({ id: e.membership_id, exited_at: input.now, exit_reason: e.reason }, sharedContext)
+    traceMark(input.customer_id, "txn:entered")
+    if (input.exit.length) {
+      // One call for all exits (one read of the rows, one flush).
+      await this.updateSegmentMemberships(
+        input.exit.map((e) => ({ id: e.membership_id, exited_at: input.now, exit_reason: e.reason })),
+        sharedContext
+      )
     }
     const segment_ids = [...new Set([...input.enter, ...input.exit].map((c) => c.segment_id))]
+    traceMark(input.customer_id, "txn:exited")
     await this.recountMembers(segment_ids, sharedContext)
-    await this.updateCustomerProfiles({ id: input.profile_id, next_change_at: input.next_change_at }, sharedContext)
+    traceMark(input.customer_id, "txn:recounted")
+    await this.updateCustomerProfiles(
+      { ...(input.profile ?? {}), id: input.profile_id, next_change_at: input.next_change_at },
+      sharedContext
+    )
+    traceMark(input.customer_id, "txn:profile")
     return {
       created: created.map((m) => m.id),
       closed: input.exit.map((e) => e.membership_id),
       segment_ids,
-      previous_next_change_at: (profile?.next_change_at as Date | null) ?? null,
+      previous_next_change_at: previous,
     }
+  }
+
+  /**
+   * Undoes applyMembershipChanges in one transaction: deletes the opened rows, reopens the closed ones,
+   * recounts, restores the profile's previous values (`profile`: at least id and next_change_at).
+   */
+  @InjectTransactionManager()
+  async revertMembershipChanges(
+    input: { created: string[]; closed: string[]; segment_ids: string[]; profile: Record<string, unknown> & { id: string } },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<void> {
+    if (input.created.length) await this.deleteSegmentMemberships(input.created, sharedContext)
+    if (input.closed.length) {
+      await this.updateSegmentMemberships(
+        { selector: { id: input.closed }, data: { exited_at: null, exit_reason: null } },
+        sharedContext
+      )
+    }
+    await this.recountMembers(input.segment_ids, sharedContext)
+    await this.updateCustomerProfiles(input.profile, sharedContext)
   }
 
   /** Built-in traits plus the merchant's declared metadata traits. */
