@@ -68,6 +68,27 @@ function load(spec) {
   })
 }
 
+// MP_BENCH_HEAPSNAP=<dir>: both Medusa processes (plugin and bare) write a V8 heap snapshot to <dir> right after
+// their boot RSS is read (SIGUSR2, --heapsnapshot-signal), to compare what each holds.
+const HEAPSNAP = process.env.MP_BENCH_HEAPSNAP || ""
+const heapArgs = () => (HEAPSNAP ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${HEAPSNAP}`] : [])
+async function heapSnapshot(pid, label) {
+  if (!HEAPSNAP) return
+  const before = new Set(fs.readdirSync(HEAPSNAP))
+  process.kill(pid, "SIGUSR2")
+  for (let i = 0; i < 600; i++) {
+    await new Promise((r) => setTimeout(r, 500))
+    const fresh = fs.readdirSync(HEAPSNAP).filter((f) => !before.has(f) && f.endsWith(".heapsnapshot"))
+    if (fresh.length) {
+      const size = () => fs.statSync(path.join(HEAPSNAP, fresh[0])).size
+      let s0 = -1
+      while (size() !== s0) { s0 = size(); await new Promise((r) => setTimeout(r, 1000)) }
+      fs.renameSync(path.join(HEAPSNAP, fresh[0]), path.join(HEAPSNAP, `${label}.heapsnapshot`))
+      return
+    }
+  }
+}
+
 function rssOf(pid) {
   // The medusa process and its children (the CLI may fork); kB → MB.
   try {
@@ -183,8 +204,11 @@ async function main() {
     }
 
     const port = await freePort()
-    const app = await startMedusa({ name: "medusa", port, env: { ...env, MP_PIPELINE_TRACE: traceFile }, log })
+    // MP_BENCH_NODE_ARGS: extra node flags for the plugin's Medusa process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+    const nodeArgs = [...(process.env.MP_BENCH_NODE_ARGS || "").split(" ").filter(Boolean), ...heapArgs()]
+    const app = await startMedusa({ name: "medusa", port, env: { ...env, MP_PIPELINE_TRACE: traceFile }, log, nodeArgs })
     const rssBoot = rssOf(app.pid)
+    await heapSnapshot(app.pid, "plugin-boot")
     const base = app.url
     const http = async (method, url, body, headers = {}) => {
       const res = await fetch(base + url, { method, headers: { "content-type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) })
@@ -451,8 +475,9 @@ module.exports = defineConfig({ projectConfig: { databaseUrl: process.env.DATABA
       )
       fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(bareDir, "node_modules"), "dir")
       const barePort = await freePort()
-      const bare = await startMedusa({ name: "bare medusa", port: barePort, env, log, cwd: bareDir })
+      const bare = await startMedusa({ name: "bare medusa", port: barePort, env, log, cwd: bareDir, nodeArgs: heapArgs() })
       const bareBoot = rssOf(bare.pid)
+      await heapSnapshot(bare.pid, "bare-boot")
       await load({ ...common, base: bare.url, kind: "get", path: `/store/products?limit=12${regionId ? `&region_id=${regionId}` : ""}`, duration: Math.min(DURATION, 10) })
       const without = rssOf(bare.pid)
       await bare.stop()
