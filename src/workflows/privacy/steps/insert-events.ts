@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { generateEntityId } from "@medusajs/framework/utils"
+import { entityIds } from "../../../lib/db/entity-ids"
 import { sql } from "../../../lib/db/raw-sql"
 import { findOrCreateProfile, retiredVisitorError, type SubjectRef } from "../../../lib/privacy/profiles"
 
@@ -60,8 +60,9 @@ export const insertEventsStep = createStep(
       created = found.created
     }
     const now = new Date(input.now).toISOString()
-    const rows = input.events.map((e) => ({
-      id: generateEntityId(undefined, "pevt"),
+    const ids = entityIds("pevt", input.events.length) // one random draw for the batch (see lib/db/entity-ids)
+    const rows = input.events.map((e, i) => ({
+      id: ids[i],
       client_id: e.client_id,
       type: e.type,
       properties: e.properties ?? {},
