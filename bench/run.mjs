@@ -7,7 +7,8 @@
 //
 //   npm run bench -- [--profiles 100000] [--events-per-profile 10] [--duration 30] [--connections 10]
 //                    [--reuse-build] [--smoke]      (--smoke: short legs, exits non-zero only on errors)
-//                    [--only realtime,rss,...]     (legs: refresh, explain, preview, realtime, load, rss, rules)
+//                    [--only realtime,rss,...]     (legs: refresh, explain, preview, realtime, load, rss, rules;
+//                                                   events = only /store/regions + the events leg)
 //                    [--rt-samples 40]
 //                    [--keep-db DIR]   (Postgres data kept in DIR; a later run with the same --profiles reuses the
 //                                       generated profiles/events and clears everything else the plugin wrote)
@@ -421,12 +422,15 @@ async function main() {
     // --- HTTP load: autocannon in a second process -----------------------------------------------------------
     const visitors = Math.min(PROFILES, 50_000)
     const common = { base, connections: CONNECTIONS, duration: DURATION, pk, visitors }
-    if (want("load")) {
-    const products = await load({ ...common, kind: "get", path: `/store/products?limit=12${regionId ? `&region_id=${regionId}` : ""}` })
-    log(`GET /store/products?limit=12: p95 ${products.p95} ms, ${products.rps} req/s, non2xx ${products.non2xx}`)
+    // `--only events`: just /store/regions and the events leg (the same paired comparison, a quarter of the time).
+    if (want("load") || want("events")) {
+    const full = want("load")
+    const products = full ? await load({ ...common, kind: "get", path: `/store/products?limit=12${regionId ? `&region_id=${regionId}` : ""}` })
+ : null
+    if (products) log(`GET /store/products?limit=12: p95 ${products.p95} ms, ${products.rps} req/s, non2xx ${products.non2xx}`)
     // Sections: a placement with a default and one segment variant.
     let sections = null
-    try {
+    if (full) try {
       await http("POST", "/admin/personalization/placements", {
         handle: "bench.hero",
         variants: [
@@ -442,19 +446,54 @@ async function main() {
       errors.push(`sections: ${e.message}`)
       row("GET /store/personalization/sections p95 ÷ GET /store/products?limit=12 p95", "≤ 1.3", "not measured", null, e.message.slice(0, 200))
     }
+    const cpuR = cpuSeconds(app.pid)
     const regions = await load({ ...common, kind: "get", path: "/store/regions" })
-    const me = await load({ ...common, kind: "get", path: "/store/personalization/me", visitorHeader: true })
-    const meRatio = me.p95 / regions.p95
-    log(`GET me: p95 ${me.p95} ms (${me.non2xx} non2xx) vs regions p95 ${regions.p95} ms`)
-    row("GET /store/personalization/me p95 ÷ GET /store/regions p95", "≤ 1.0", `${meRatio.toFixed(2)} (${me.p95} ms / ${regions.p95} ms; ${me.rps} vs ${regions.rps} req/s)`, meRatio <= 1.0 && me.non2xx === 0, me.non2xx ? `${me.non2xx} non-2xx` : "")
+    regions.medusa_cpu_s = cpuR !== null ? cpuSeconds(app.pid) - cpuR : null
+    log(`GET /store/regions: p95 ${regions.p95} ms, ${regions.rps} req/s; Medusa CPU ${regions.medusa_cpu_s?.toFixed(1)} s (${regions.medusa_cpu_s !== null ? ((regions.medusa_cpu_s * 1000) / Math.max(1, regions.requests)).toFixed(1) : "?"} ms per request)`)
+    const me = full ? await load({ ...common, kind: "get", path: "/store/personalization/me", visitorHeader: true }) : null
+    if (me) {
+      const meRatio = me.p95 / regions.p95
+      log(`GET me: p95 ${me.p95} ms (${me.non2xx} non2xx) vs regions p95 ${regions.p95} ms`)
+      row("GET /store/personalization/me p95 ÷ GET /store/regions p95", "≤ 1.0", `${meRatio.toFixed(2)} (${me.p95} ms / ${regions.p95} ms; ${me.rps} vs ${regions.rps} req/s)`, meRatio <= 1.0 && me.non2xx === 0, me.non2xx ? `${me.non2xx} non-2xx` : "")
+    }
 
     const before = (await client.query(`SELECT count(*)::int AS n FROM personalization_behavior_event`)).rows[0].n
+    const cpu0 = cpuSeconds(app.pid)
     const events = await load({ ...common, kind: "events", path: "/store/personalization/events", batch: 50 })
+    const cpu1 = cpuSeconds(app.pid)
     const after = (await client.query(`SELECT count(*)::int AS n FROM personalization_behavior_event`)).rows[0].n
     const perSec = (after - before) / events.seconds
-    log(`POST events: ${Math.round(perSec)} events/s stored, batch p99 ${events.p99} ms, non2xx ${events.non2xx}`)
-    row(`POST /store/personalization/events, batches of 50, sustained ${DURATION} s`, "≥ 5,000 events/s, batch p99 ≤ 100 ms", `${Math.round(perSec).toLocaleString("en-US")} events/s stored, batch p99 ${events.p99} ms (${events.rps} req/s)`, perSec >= 5000 && events.p99 <= 100 && events.non2xx === 0, events.non2xx ? `${events.non2xx} non-2xx` : "")
-    result.load = { products, sections, regions, me, events }
+    log(`POST events: ${Math.round(perSec)} events/s stored, batch p50 ${events.p50} / p99 ${events.p99} ms, ${events.rps} req/s, non2xx ${events.non2xx}; Medusa CPU ${cpu0 !== null && cpu1 !== null ? `${(cpu1 - cpu0).toFixed(1)} s (${(((cpu1 - cpu0) * 1000) / Math.max(1, events.requests)).toFixed(1)} ms per request, evaluations included)` : "?"}; load average ${os.loadavg()[0].toFixed(1)}`)
+    // Evaluation lag: from the end of the leg until every subject the leg touched has a completed evaluation that
+    // started after its last batch was stored (evaluated_at >= its newest load event's created_at). Polled each 250 ms.
+    const touched = (
+      await client.query(`SELECT profile_id, max(created_at) AS last FROM personalization_behavior_event
+                           WHERE client_id LIKE 'ld-%' GROUP BY profile_id`)
+    ).rows
+    const lagQuery = {
+      text: `SELECT count(*)::int AS touched,
+                    count(*) FILTER (WHERE p.evaluated_at IS NULL OR p.evaluated_at < t.last)::int AS pending
+               FROM unnest($1::text[], $2::timestamptz[]) AS t(profile_id, last)
+               JOIN personalization_customer_profile p ON p.id = t.profile_id`,
+      values: [touched.map((r) => r.profile_id), touched.map((r) => r.last)],
+    }
+    const tl = Date.now()
+    let lag = null
+    let state = null
+    const lagLimitMs = Math.max(120_000, DURATION * 10_000)
+    while (Date.now() - tl < lagLimitMs) {
+      state = (await client.query(lagQuery)).rows[0]
+      if (state.pending === 0) {
+        lag = (Date.now() - tl) / 1000
+        break
+      }
+      await sleep(250)
+    }
+    const cpu2 = cpuSeconds(app.pid)
+    log(`evaluation lag: ${lag === null ? `NOT caught up after ${lagLimitMs / 1000} s (${state?.pending} of ${state?.touched} pending)` : `${lag.toFixed(1)} s`} for ${state?.touched} subjects touched; Medusa CPU while catching up ${cpu1 !== null && cpu2 !== null ? (cpu2 - cpu1).toFixed(1) : "?"} s`)
+    row(`POST /store/personalization/events, batches of 50, sustained ${DURATION} s`, "≥ 5,000 events/s, batch p99 ≤ 100 ms", `${Math.round(perSec).toLocaleString("en-US")} events/s stored, batch p50 ${events.p50} / p99 ${events.p99} ms (${events.rps} req/s; /store/regions ${regions.rps} req/s in the same run); evaluation lag ${lag === null ? "> " + lagLimitMs / 1000 : lag.toFixed(1)} s for ${state?.touched} subjects`, perSec >= 5000 && events.p99 <= 100 && events.non2xx === 0, [events.non2xx ? `${events.non2xx} non-2xx` : "", lag === null ? `${state?.pending} subjects not evaluated` : ""].filter(Boolean).join("; "))
+    if (lag === null) errors.push(`events: ${state?.pending} of ${state?.touched} touched subjects not evaluated ${lagLimitMs / 1000} s after the leg`)
+    result.load = { products, sections, regions, me, events: { ...events, stored_per_s: perSec, medusa_cpu_s: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null, evaluation_lag_s: lag, touched: state?.touched, catch_up_cpu_s: cpu1 !== null && cpu2 !== null ? cpu2 - cpu1 : null } }
     }
 
     // --- memory: this process vs a bare Medusa on the same database ------------------------------------------
