@@ -234,6 +234,26 @@ async function main() {
     await client.query(`UPDATE personalization_segment SET status = 'active' WHERE id = ANY($1)`, [segIds])
     await http("POST", `/admin/personalization/segments/${segIds[0]}`, { description: "bench" }, admin) // bumps the cache generation
     if (want("refresh")) {
+    // A refresh answers when it is done, which at 1M can take longer than fetch's 300 s headers timeout: node:http,
+    // no timeout.
+    const { request } = await import("node:http")
+    const refreshOf = (id) =>
+      new Promise((resolve, reject) => {
+        const req = request(`${base}/admin/personalization/segments/${id}/refresh`, { method: "POST", headers: { "content-type": "application/json", ...admin } }, (res) => {
+          let body = ""
+          res.on("data", (d) => (body += d))
+          res.on("end", () => {
+            if (res.statusCode >= 300) return reject(new Error(`POST refresh ${id}: ${res.statusCode} ${body.slice(0, 300)}`))
+            try {
+              resolve(JSON.parse(body))
+            } catch (e) {
+              reject(e)
+            }
+          })
+        })
+        req.on("error", reject)
+        req.end("{}")
+      })
     const refreshTimes = []
     const pgPid = (() => {
       try {
@@ -246,7 +266,7 @@ async function main() {
     const tr = Date.now()
     for (const id of segIds) {
       const t = Date.now()
-      await http("POST", `/admin/personalization/segments/${id}/refresh`, {}, admin)
+      await refreshOf(id)
       refreshTimes.push({ id, ms: Date.now() - t })
     }
     const refreshS = (Date.now() - tr) / 1000
@@ -269,9 +289,89 @@ async function main() {
       "≤ 30 s (at 1M + 10M)",
       `${refreshS.toFixed(1)} s wall (${members.toLocaleString("en-US")} memberships entered; slowest segment ${(Math.max(...refreshTimes.map((r) => r.ms)) / 1000).toFixed(1)} s; evaluate+diff+apply+groups ${(coreMs / 1000).toFixed(1)} s, the rest is exact-time scheduling, events, carts${cpuNote})`,
       PROFILES >= 1_000_000 ? refreshS <= 30 : null,
-      PROFILES < 1_000_000 ? "run at a smaller scale than the target" : ""
+      PROFILES < 1_000_000
+        ? "run at a smaller scale than the target"
+        : refreshS <= 30
+          ? "from nothing (every membership written), met"
+          : `from nothing: every one of the ${members.toLocaleString("en-US")} memberships is written (INSERT + its indexes) in this pass, which alone exceeds the target; the issue's basis is a small diff — see the steady-state row`
     )
     log(`batch refresh: ${refreshS.toFixed(1)} s, ${members} open memberships`)
+
+    // Steady state: the issue's basis for the 30 s target ("applies an entry diff in ~0.35 s") is a refresh whose
+    // diff is small. Change ~1 % of the profiles set-based (traits of every 100th profile, so trait segments flip;
+    // fresh events for another 1 %, so behavioural windows flip), refresh the 20 segments again, then put the
+    // traits back (the generator's own formulas) and drop the new events, so a --keep-db rerun starts equal.
+    const steadyProfiles = "id LIKE 'pprof_bench_%' AND substr(id, 13)::bigint % 100 = 42"
+    const evProfiles = "id LIKE 'pprof_bench_%' AND substr(id, 13)::bigint % 100 = 7"
+    const traitsOf = (o) => `orders_count = ${o}, total_spent = (${o}) * 37.5, raw_total_spent = jsonb_build_object('value', ((${o}) * 37.5)::text, 'precision', 20),
+           aov = CASE WHEN (${o}) > 0 THEN 37.5 ELSE 0 END, raw_aov = jsonb_build_object('value', CASE WHEN (${o}) > 0 THEN '37.5' ELSE '0' END, 'precision', 20),
+           first_order_at = CASE WHEN (${o}) > 0 THEN now() - ((i % 700) || ' days')::interval END`
+    try {
+      const tc = Date.now()
+      const changed = await client.query(
+        `UPDATE personalization_customer_profile p
+            SET ${traitsOf("(x.o + 4) % 13")},
+                last_order_at = CASE WHEN (x.o + 4) % 13 > 0 THEN now() - ((i % 40) || ' days')::interval END,
+                carts_abandoned = (i + 2) % 3, last_seen_at = now(),
+                country = (ARRAY['NL','DE','US','FR','GB'])[1 + (i + 1) % 5], updated_at = now()
+           FROM (SELECT id, substr(id, 13)::bigint AS i FROM personalization_customer_profile WHERE ${steadyProfiles}) s,
+                LATERAL (SELECT (s.i * 7919) % 13 AS o) x
+          WHERE p.id = s.id`
+      )
+      const events = await client.query(
+        `INSERT INTO personalization_behavior_event (id, profile_id, client_id, type, properties, occurred_at, created_at, updated_at)
+         SELECT 'pev_steady_' || p.id || '_' || k, p.id, 'steady-' || p.id || '-' || k,
+                (ARRAY['product_viewed', 'product_viewed', 'cart_viewed', 'search_performed'])[1 + k],
+                jsonb_build_object('category', (ARRAY['sofas', 'lamps', 'desks', 'rugs'])[1 + (substr(p.id, 13)::bigint / 100 + k) % 4], 'product_id', 'prod_1'),
+                now() - (k || ' minutes')::interval, now(), now()
+           FROM personalization_customer_profile p, generate_series(0, 3) AS k
+          WHERE ${evProfiles.replaceAll("id", "p.id")}`
+      )
+      await client.query(`ANALYZE personalization_customer_profile`)
+      await client.query(`ANALYZE personalization_behavior_event`)
+      log(`steady state: ${changed.rowCount} profiles' traits changed, ${events.rowCount} events added in ${((Date.now() - tc) / 1000).toFixed(1)} s`)
+      const steady = []
+      const c0 = { medusa: cpuSeconds(app.pid), pg: cpuSeconds(pgPid) }
+      const ts = Date.now()
+      for (const [k, id] of segIds.entries()) {
+        const t = Date.now()
+        const { refresh } = await refreshOf(id)
+        steady.push({ id, handle: BENCH_SEGMENTS[k][0], ms: Date.now() - t, entered: refresh.entered, exited: refresh.exited, started_at: refresh.started_at, finished_at: refresh.finished_at })
+      }
+      const steadyS = (Date.now() - ts) / 1000
+      const c1 = { medusa: cpuSeconds(app.pid), pg: cpuSeconds(pgPid) }
+      const entered = steady.reduce((a, r) => a + (r.entered ?? 0), 0)
+      const exited = steady.reduce((a, r) => a + (r.exited ?? 0), 0)
+      result.timings.refresh_steady = steady
+      result.timings.refresh_steady_s = steadyS
+      result.timings.refresh_steady_cpu = { medusa: c1.medusa - c0.medusa, postgres: c1.pg !== null ? c1.pg - c0.pg : null }
+      const cpu = c0.medusa !== null && c1.medusa !== null ? `; CPU used: Medusa ${(c1.medusa - c0.medusa).toFixed(1)} s${c0.pg !== null && c1.pg !== null ? `, Postgres ${(c1.pg - c0.pg).toFixed(1)} s` : ""}` : ""
+      const slow = steady.reduce((a, r) => (r.ms > a.ms ? r : a), steady[0])
+      row(
+        "batch refresh, steady state (~1 % changed)",
+        "≤ 30 s (at 1M + 10M)",
+        `${steadyS.toFixed(1)} s wall for the 20 segments after ${changed.rowCount.toLocaleString("en-US")} profiles' traits changed and ${events.rowCount.toLocaleString("en-US")} events were added (${entered.toLocaleString("en-US")} entered, ${exited.toLocaleString("en-US")} exited; slowest segment ${slow.handle} ${(slow.ms / 1000).toFixed(1)} s${cpu})`,
+        PROFILES >= 1_000_000 ? steadyS <= 30 : null,
+        PROFILES < 1_000_000
+          ? "run at a smaller scale than the target"
+          : steadyS <= 30
+            ? "met for a small diff (the issue's basis); the from-nothing row above writes every membership and is judged separately"
+            : "missed even for a small diff: every refresh still evaluates its rule over all profiles/events"
+      )
+      log(`batch refresh, steady state: ${steadyS.toFixed(1)} s, ${entered} entered, ${exited} exited`)
+    } finally {
+      await client.query(
+        `UPDATE personalization_customer_profile p
+            SET ${traitsOf("x.o")},
+                last_order_at = CASE WHEN x.o > 0 THEN now() - ((i % 400) || ' days')::interval END,
+                carts_abandoned = i % 3, last_seen_at = now() - ((i % 60) || ' days')::interval,
+                country = (ARRAY['NL','DE','US','FR','GB'])[1 + i % 5]
+           FROM (SELECT id, substr(id, 13)::bigint AS i FROM personalization_customer_profile WHERE ${steadyProfiles}) s,
+                LATERAL (SELECT (s.i * 7919) % 13 AS o) x
+          WHERE p.id = s.id`
+      )
+      await client.query(`DELETE FROM personalization_behavior_event WHERE id LIKE 'pev_steady_%'`)
+    }
     }
 
     // --- EXPLAIN of the top five queries ------------------------------------------------------------------------

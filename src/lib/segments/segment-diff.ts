@@ -73,8 +73,8 @@ export const REFRESH_WORK_MEM = "64MB"
  * The batch refresh's writes, set-based, in ONE transaction on `run` (no id or parameter arrays in JS), evaluating
  * the rule ONCE: the compiled rule's rows (`id, customer_id, consented`) go into a temporary table dropped at
  * commit, which is ANALYZEd (the anti-joins below are then planned on its real size, not on a guess about a CTE);
- * exits are ONE `UPDATE … FROM` (open stays LEFT JOIN that table: not matched → "no longer matches", matched but
- * not consented → "no consent"), entries ONE `INSERT … SELECT … WHERE NOT EXISTS (open stay)` with ids made in SQL
+ * exits are one `UPDATE … WHERE NOT EXISTS` of the segment's open stays ("no longer matches"; before it, when
+ * consent is required, one `UPDATE … WHERE EXISTS (matched, not consented)`: "no consent"), entries ONE `INSERT … SELECT … WHERE NOT EXISTS (open stay)` with ids made in SQL
  * (MEMBERSHIP_ID_SQL; ON CONFLICT DO NOTHING skips a stay a concurrent real-time run opened). A segment that is
  * not active enters nobody and closes every open stay. `now` is the evaluation time, written as entered_at /
  * exited_at (what compensation and the read-back recognise the run's rows by). `work_mem` is raised for this
@@ -105,22 +105,33 @@ export async function applySegmentWrites(
   await run(`INSERT INTO ${TARGET_TABLE} (id, customer_id, consented) SELECT id, customer_id, consented FROM (${compiled.text}) matched`, compiled.values)
   await run(`ANALYZE ${TARGET_TABLE}`)
   const inTarget = opts.requireConsent ? "t.consented" : "true"
-  // Exits first: they read the open stays before the entries add to them.
-  const [{ n: exited }] = await run<{ n: number }>(
-    `WITH gone AS (
-       UPDATE personalization_segment_membership m
-          SET exited_at = $2::timestamptz,
-              exit_reason = CASE WHEN x.matched THEN $3::text ELSE $4::text END,
-              updated_at = now()
-         FROM (SELECT o.id, t.id IS NOT NULL AS matched
-                 FROM personalization_segment_membership o LEFT JOIN ${TARGET_TABLE} t ON t.id = o.profile_id
-                WHERE o.segment_id = $1::text AND o.exited_at IS NULL AND o.deleted_at IS NULL
-                  AND NOT COALESCE(${opts.requireConsent ? "t.consented" : "t.id IS NOT NULL"}, false)) x
-        WHERE m.id = x.id AND m.exited_at IS NULL AND m.deleted_at IS NULL
-       RETURNING 1)
-     SELECT count(*)::int AS n FROM gone`,
-    [segment.id, at, `batch refresh: no consent for '${segment.purpose}'`, `batch refresh: no longer matches ${segment.rule_text}`]
+  // Exits first (they read the open stays before the entries add to them), as predicates on the segment's open
+  // stays themselves — (EXISTS / NOT EXISTS against the target table: hash semi/anti joins over the segment's rows
+  // only; a join to a derived table made the planner seq-scan the whole membership table to find the rows to
+  // update). A profile still matched but without consent leaves with its own reason.
+  const exit = (reason: string, cond: string) =>
+    run<{ n: number }>(
+      `WITH gone AS (
+         UPDATE personalization_segment_membership m
+            SET exited_at = $2::timestamptz, exit_reason = $3::text, updated_at = now()
+          WHERE m.segment_id = $1::text AND m.exited_at IS NULL AND m.deleted_at IS NULL AND ${cond}
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [segment.id, at, reason]
+    )
+  let exited = 0
+  if (opts.requireConsent) {
+    const [{ n }] = await exit(
+      `batch refresh: no consent for '${segment.purpose}'`,
+      `EXISTS (SELECT 1 FROM ${TARGET_TABLE} t WHERE t.id = m.profile_id AND NOT t.consented)`
+    )
+    exited += n
+  }
+  const [{ n: unmatched }] = await exit(
+    `batch refresh: no longer matches ${segment.rule_text}`,
+    `NOT EXISTS (SELECT 1 FROM ${TARGET_TABLE} t WHERE t.id = m.profile_id)`
   )
+  exited += unmatched
   const [{ n: entered }] = await run<{ n: number }>(
     `WITH ins AS (
        INSERT INTO personalization_segment_membership

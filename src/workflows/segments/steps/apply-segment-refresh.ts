@@ -90,7 +90,11 @@ export const applySegmentRefreshStep = createStep(
     const segment = input.segment
     const segmentId = segment.id
     const opts = { catalog: service.getCatalog(), requireConsent: service.getOptions().consent.required }
-    const [{ since }] = await sql<{ since: string }>(container, `SELECT clock_timestamp()::text AS since`)
+    const [{ since, before }] = await sql<{ since: string; before: number }>(
+      container,
+      `SELECT clock_timestamp()::text AS since, (SELECT member_count FROM personalization_segment WHERE id = $1)::int AS before`,
+      [segmentId]
+    )
     const undo: Undo = { segment_id: segmentId, at: now, since, wrote: false }
     const applied: AppliedRefresh = { entered: 0, exited: 0, at: now, since }
     let total = 0
@@ -115,9 +119,10 @@ export const applySegmentRefreshStep = createStep(
       if (total > 0) await invalidateChanged(container, segmentId, applied, total)
       done = total
       await progress()
-      // Many fresh rows: refresh the planner's statistics now (a sample, bounded cost) rather than at the next
-      // autovacuum, so that the next refresh's anti-joins are planned on the real sizes.
-      if (total >= ANALYZE_AFTER) await sql(container, `ANALYZE personalization_segment_membership`)
+      // Many fresh rows relative to the segment: refresh the planner's statistics now (a sample, bounded cost)
+      // rather than at the next autovacuum, so that the next refresh's anti-joins are planned on the real sizes. A
+      // small diff of a large segment (a steady-state refresh) leaves the estimates about right: no ANALYZE.
+      if (total >= ANALYZE_AFTER && total * 10 >= before) await sql(container, `ANALYZE personalization_segment_membership`)
     } catch (e) {
       await undoBatches(container, undo)
       throw e
