@@ -7,7 +7,8 @@
 //
 //   npm run bench -- [--profiles 100000] [--events-per-profile 10] [--duration 30] [--connections 10]
 //                    [--reuse-build] [--smoke]      (--smoke: short legs, exits non-zero only on errors)
-//                    [--only realtime,rss,...]     (legs: refresh, explain, preview, realtime, load, rss, rules)
+//                    [--only realtime,rss,...]     (legs: refresh, explain, preview, realtime, load, rss, rules;
+//                                                   events = only /store/regions + the events leg)
 //                    [--rt-samples 40]
 //                    [--keep-db DIR]   (Postgres data kept in DIR; a later run with the same --profiles reuses the
 //                                       generated profiles/events and clears everything else the plugin wrote)
@@ -238,6 +239,26 @@ async function main() {
     await client.query(`UPDATE personalization_segment SET status = 'active' WHERE id = ANY($1)`, [segIds])
     await http("POST", `/admin/personalization/segments/${segIds[0]}`, { description: "bench" }, admin) // bumps the cache generation
     if (want("refresh")) {
+    // A refresh answers when it is done, which at 1M can take longer than fetch's 300 s headers timeout: node:http,
+    // no timeout.
+    const { request } = await import("node:http")
+    const refreshOf = (id) =>
+      new Promise((resolve, reject) => {
+        const req = request(`${base}/admin/personalization/segments/${id}/refresh`, { method: "POST", headers: { "content-type": "application/json", ...admin } }, (res) => {
+          let body = ""
+          res.on("data", (d) => (body += d))
+          res.on("end", () => {
+            if (res.statusCode >= 300) return reject(new Error(`POST refresh ${id}: ${res.statusCode} ${body.slice(0, 300)}`))
+            try {
+              resolve(JSON.parse(body))
+            } catch (e) {
+              reject(e)
+            }
+          })
+        })
+        req.on("error", reject)
+        req.end("{}")
+      })
     const refreshTimes = []
     const pgPid = (() => {
       try {
@@ -250,7 +271,7 @@ async function main() {
     const tr = Date.now()
     for (const id of segIds) {
       const t = Date.now()
-      await http("POST", `/admin/personalization/segments/${id}/refresh`, {}, admin)
+      await refreshOf(id)
       refreshTimes.push({ id, ms: Date.now() - t })
     }
     const refreshS = (Date.now() - tr) / 1000
@@ -273,9 +294,89 @@ async function main() {
       "≤ 30 s (at 1M + 10M)",
       `${refreshS.toFixed(1)} s wall (${members.toLocaleString("en-US")} memberships entered; slowest segment ${(Math.max(...refreshTimes.map((r) => r.ms)) / 1000).toFixed(1)} s; evaluate+diff+apply+groups ${(coreMs / 1000).toFixed(1)} s, the rest is exact-time scheduling, events, carts${cpuNote})`,
       PROFILES >= 1_000_000 ? refreshS <= 30 : null,
-      PROFILES < 1_000_000 ? "run at a smaller scale than the target" : ""
+      PROFILES < 1_000_000
+        ? "run at a smaller scale than the target"
+        : refreshS <= 30
+          ? "from nothing (every membership written), met"
+          : `from nothing: every one of the ${members.toLocaleString("en-US")} memberships is written (INSERT + its indexes) in this pass, which alone exceeds the target; the issue's basis is a small diff — see the steady-state row`
     )
     log(`batch refresh: ${refreshS.toFixed(1)} s, ${members} open memberships`)
+
+    // Steady state: the issue's basis for the 30 s target ("applies an entry diff in ~0.35 s") is a refresh whose
+    // diff is small. Change ~1 % of the profiles set-based (traits of every 100th profile, so trait segments flip;
+    // fresh events for another 1 %, so behavioural windows flip), refresh the 20 segments again, then put the
+    // traits back (the generator's own formulas) and drop the new events, so a --keep-db rerun starts equal.
+    const steadyProfiles = "id LIKE 'pprof_bench_%' AND substr(id, 13)::bigint % 100 = 42"
+    const evProfiles = "id LIKE 'pprof_bench_%' AND substr(id, 13)::bigint % 100 = 7"
+    const traitsOf = (o) => `orders_count = ${o}, total_spent = (${o}) * 37.5, raw_total_spent = jsonb_build_object('value', ((${o}) * 37.5)::text, 'precision', 20),
+           aov = CASE WHEN (${o}) > 0 THEN 37.5 ELSE 0 END, raw_aov = jsonb_build_object('value', CASE WHEN (${o}) > 0 THEN '37.5' ELSE '0' END, 'precision', 20),
+           first_order_at = CASE WHEN (${o}) > 0 THEN now() - ((i % 700) || ' days')::interval END`
+    try {
+      const tc = Date.now()
+      const changed = await client.query(
+        `UPDATE personalization_customer_profile p
+            SET ${traitsOf("(x.o + 4) % 13")},
+                last_order_at = CASE WHEN (x.o + 4) % 13 > 0 THEN now() - ((i % 40) || ' days')::interval END,
+                carts_abandoned = (i + 2) % 3, last_seen_at = now(),
+                country = (ARRAY['NL','DE','US','FR','GB'])[1 + (i + 1) % 5], updated_at = now()
+           FROM (SELECT id, substr(id, 13)::bigint AS i FROM personalization_customer_profile WHERE ${steadyProfiles}) s,
+                LATERAL (SELECT (s.i * 7919) % 13 AS o) x
+          WHERE p.id = s.id`
+      )
+      const events = await client.query(
+        `INSERT INTO personalization_behavior_event (id, profile_id, client_id, type, properties, occurred_at, created_at, updated_at)
+         SELECT 'pev_steady_' || p.id || '_' || k, p.id, 'steady-' || p.id || '-' || k,
+                (ARRAY['product_viewed', 'product_viewed', 'cart_viewed', 'search_performed'])[1 + k],
+                jsonb_build_object('category', (ARRAY['sofas', 'lamps', 'desks', 'rugs'])[1 + (substr(p.id, 13)::bigint / 100 + k) % 4], 'product_id', 'prod_1'),
+                now() - (k || ' minutes')::interval, now(), now()
+           FROM personalization_customer_profile p, generate_series(0, 3) AS k
+          WHERE ${evProfiles.replaceAll("id", "p.id")}`
+      )
+      await client.query(`ANALYZE personalization_customer_profile`)
+      await client.query(`ANALYZE personalization_behavior_event`)
+      log(`steady state: ${changed.rowCount} profiles' traits changed, ${events.rowCount} events added in ${((Date.now() - tc) / 1000).toFixed(1)} s`)
+      const steady = []
+      const c0 = { medusa: cpuSeconds(app.pid), pg: cpuSeconds(pgPid) }
+      const ts = Date.now()
+      for (const [k, id] of segIds.entries()) {
+        const t = Date.now()
+        const { refresh } = await refreshOf(id)
+        steady.push({ id, handle: BENCH_SEGMENTS[k][0], ms: Date.now() - t, entered: refresh.entered, exited: refresh.exited, started_at: refresh.started_at, finished_at: refresh.finished_at })
+      }
+      const steadyS = (Date.now() - ts) / 1000
+      const c1 = { medusa: cpuSeconds(app.pid), pg: cpuSeconds(pgPid) }
+      const entered = steady.reduce((a, r) => a + (r.entered ?? 0), 0)
+      const exited = steady.reduce((a, r) => a + (r.exited ?? 0), 0)
+      result.timings.refresh_steady = steady
+      result.timings.refresh_steady_s = steadyS
+      result.timings.refresh_steady_cpu = { medusa: c1.medusa - c0.medusa, postgres: c1.pg !== null ? c1.pg - c0.pg : null }
+      const cpu = c0.medusa !== null && c1.medusa !== null ? `; CPU used: Medusa ${(c1.medusa - c0.medusa).toFixed(1)} s${c0.pg !== null && c1.pg !== null ? `, Postgres ${(c1.pg - c0.pg).toFixed(1)} s` : ""}` : ""
+      const slow = steady.reduce((a, r) => (r.ms > a.ms ? r : a), steady[0])
+      row(
+        "batch refresh, steady state (~1 % changed)",
+        "≤ 30 s (at 1M + 10M)",
+        `${steadyS.toFixed(1)} s wall for the 20 segments after ${changed.rowCount.toLocaleString("en-US")} profiles' traits changed and ${events.rowCount.toLocaleString("en-US")} events were added (${entered.toLocaleString("en-US")} entered, ${exited.toLocaleString("en-US")} exited; slowest segment ${slow.handle} ${(slow.ms / 1000).toFixed(1)} s${cpu})`,
+        PROFILES >= 1_000_000 ? steadyS <= 30 : null,
+        PROFILES < 1_000_000
+          ? "run at a smaller scale than the target"
+          : steadyS <= 30
+            ? "met for a small diff (the issue's basis); the from-nothing row above writes every membership and is judged separately"
+            : "missed even for a small diff: every refresh still evaluates its rule over all profiles/events"
+      )
+      log(`batch refresh, steady state: ${steadyS.toFixed(1)} s, ${entered} entered, ${exited} exited`)
+    } finally {
+      await client.query(
+        `UPDATE personalization_customer_profile p
+            SET ${traitsOf("x.o")},
+                last_order_at = CASE WHEN x.o > 0 THEN now() - ((i % 400) || ' days')::interval END,
+                carts_abandoned = i % 3, last_seen_at = now() - ((i % 60) || ' days')::interval,
+                country = (ARRAY['NL','DE','US','FR','GB'])[1 + i % 5]
+           FROM (SELECT id, substr(id, 13)::bigint AS i FROM personalization_customer_profile WHERE ${steadyProfiles}) s,
+                LATERAL (SELECT (s.i * 7919) % 13 AS o) x
+          WHERE p.id = s.id`
+      )
+      await client.query(`DELETE FROM personalization_behavior_event WHERE id LIKE 'pev_steady_%'`)
+    }
     }
 
     // --- EXPLAIN of the top five queries ------------------------------------------------------------------------
@@ -426,12 +527,15 @@ async function main() {
     // --- HTTP load: autocannon in a second process -----------------------------------------------------------
     const visitors = Math.min(PROFILES, 50_000)
     const common = { base, connections: CONNECTIONS, duration: DURATION, pk, visitors }
-    if (want("load")) {
-    const products = await load({ ...common, kind: "get", path: `/store/products?limit=12${regionId ? `&region_id=${regionId}` : ""}` })
-    log(`GET /store/products?limit=12: p95 ${products.p95} ms, ${products.rps} req/s, non2xx ${products.non2xx}`)
+    // `--only events`: just /store/regions and the events leg (the same paired comparison, a quarter of the time).
+    if (want("load") || want("events")) {
+    const full = want("load")
+    const products = full ? await load({ ...common, kind: "get", path: `/store/products?limit=12${regionId ? `&region_id=${regionId}` : ""}` })
+ : null
+    if (products) log(`GET /store/products?limit=12: p95 ${products.p95} ms, ${products.rps} req/s, non2xx ${products.non2xx}`)
     // Sections: a placement with a default and one segment variant.
     let sections = null
-    try {
+    if (full) try {
       await http("POST", "/admin/personalization/placements", {
         handle: "bench.hero",
         variants: [
@@ -447,19 +551,54 @@ async function main() {
       errors.push(`sections: ${e.message}`)
       row("GET /store/personalization/sections p95 ÷ GET /store/products?limit=12 p95", "≤ 1.3", "not measured", null, e.message.slice(0, 200))
     }
+    const cpuR = cpuSeconds(app.pid)
     const regions = await load({ ...common, kind: "get", path: "/store/regions" })
-    const me = await load({ ...common, kind: "get", path: "/store/personalization/me", visitorHeader: true })
-    const meRatio = me.p95 / regions.p95
-    log(`GET me: p95 ${me.p95} ms (${me.non2xx} non2xx) vs regions p95 ${regions.p95} ms`)
-    row("GET /store/personalization/me p95 ÷ GET /store/regions p95", "≤ 1.0", `${meRatio.toFixed(2)} (${me.p95} ms / ${regions.p95} ms; ${me.rps} vs ${regions.rps} req/s)`, meRatio <= 1.0 && me.non2xx === 0, me.non2xx ? `${me.non2xx} non-2xx` : "")
+    regions.medusa_cpu_s = cpuR !== null ? cpuSeconds(app.pid) - cpuR : null
+    log(`GET /store/regions: p95 ${regions.p95} ms, ${regions.rps} req/s; Medusa CPU ${regions.medusa_cpu_s?.toFixed(1)} s (${regions.medusa_cpu_s !== null ? ((regions.medusa_cpu_s * 1000) / Math.max(1, regions.requests)).toFixed(1) : "?"} ms per request)`)
+    const me = full ? await load({ ...common, kind: "get", path: "/store/personalization/me", visitorHeader: true }) : null
+    if (me) {
+      const meRatio = me.p95 / regions.p95
+      log(`GET me: p95 ${me.p95} ms (${me.non2xx} non2xx) vs regions p95 ${regions.p95} ms`)
+      row("GET /store/personalization/me p95 ÷ GET /store/regions p95", "≤ 1.0", `${meRatio.toFixed(2)} (${me.p95} ms / ${regions.p95} ms; ${me.rps} vs ${regions.rps} req/s)`, meRatio <= 1.0 && me.non2xx === 0, me.non2xx ? `${me.non2xx} non-2xx` : "")
+    }
 
     const before = (await client.query(`SELECT count(*)::int AS n FROM personalization_behavior_event`)).rows[0].n
+    const cpu0 = cpuSeconds(app.pid)
     const events = await load({ ...common, kind: "events", path: "/store/personalization/events", batch: 50 })
+    const cpu1 = cpuSeconds(app.pid)
     const after = (await client.query(`SELECT count(*)::int AS n FROM personalization_behavior_event`)).rows[0].n
     const perSec = (after - before) / events.seconds
-    log(`POST events: ${Math.round(perSec)} events/s stored, batch p99 ${events.p99} ms, non2xx ${events.non2xx}`)
-    row(`POST /store/personalization/events, batches of 50, sustained ${DURATION} s`, "≥ 5,000 events/s, batch p99 ≤ 100 ms", `${Math.round(perSec).toLocaleString("en-US")} events/s stored, batch p99 ${events.p99} ms (${events.rps} req/s)`, perSec >= 5000 && events.p99 <= 100 && events.non2xx === 0, events.non2xx ? `${events.non2xx} non-2xx` : "")
-    result.load = { products, sections, regions, me, events }
+    log(`POST events: ${Math.round(perSec)} events/s stored, batch p50 ${events.p50} / p99 ${events.p99} ms, ${events.rps} req/s, non2xx ${events.non2xx}; Medusa CPU ${cpu0 !== null && cpu1 !== null ? `${(cpu1 - cpu0).toFixed(1)} s (${(((cpu1 - cpu0) * 1000) / Math.max(1, events.requests)).toFixed(1)} ms per request, evaluations included)` : "?"}; load average ${os.loadavg()[0].toFixed(1)}`)
+    // Evaluation lag: from the end of the leg until every subject the leg touched has a completed evaluation that
+    // started after its last batch was stored (evaluated_at >= its newest load event's created_at). Polled each 250 ms.
+    const touched = (
+      await client.query(`SELECT profile_id, max(created_at) AS last FROM personalization_behavior_event
+                           WHERE client_id LIKE 'ld-%' GROUP BY profile_id`)
+    ).rows
+    const lagQuery = {
+      text: `SELECT count(*)::int AS touched,
+                    count(*) FILTER (WHERE p.evaluated_at IS NULL OR p.evaluated_at < t.last)::int AS pending
+               FROM unnest($1::text[], $2::timestamptz[]) AS t(profile_id, last)
+               JOIN personalization_customer_profile p ON p.id = t.profile_id`,
+      values: [touched.map((r) => r.profile_id), touched.map((r) => r.last)],
+    }
+    const tl = Date.now()
+    let lag = null
+    let state = null
+    const lagLimitMs = Math.max(120_000, DURATION * 10_000)
+    while (Date.now() - tl < lagLimitMs) {
+      state = (await client.query(lagQuery)).rows[0]
+      if (state.pending === 0) {
+        lag = (Date.now() - tl) / 1000
+        break
+      }
+      await sleep(250)
+    }
+    const cpu2 = cpuSeconds(app.pid)
+    log(`evaluation lag: ${lag === null ? `NOT caught up after ${lagLimitMs / 1000} s (${state?.pending} of ${state?.touched} pending)` : `${lag.toFixed(1)} s`} for ${state?.touched} subjects touched; Medusa CPU while catching up ${cpu1 !== null && cpu2 !== null ? (cpu2 - cpu1).toFixed(1) : "?"} s`)
+    row(`POST /store/personalization/events, batches of 50, sustained ${DURATION} s`, "≥ 5,000 events/s, batch p99 ≤ 100 ms", `${Math.round(perSec).toLocaleString("en-US")} events/s stored, batch p50 ${events.p50} / p99 ${events.p99} ms (${events.rps} req/s; /store/regions ${regions.rps} req/s in the same run); evaluation lag ${lag === null ? "> " + lagLimitMs / 1000 : lag.toFixed(1)} s for ${state?.touched} subjects`, perSec >= 5000 && events.p99 <= 100 && events.non2xx === 0, [events.non2xx ? `${events.non2xx} non-2xx` : "", lag === null ? `${state?.pending} subjects not evaluated` : ""].filter(Boolean).join("; "))
+    if (lag === null) errors.push(`events: ${state?.pending} of ${state?.touched} touched subjects not evaluated ${lagLimitMs / 1000} s after the leg`)
+    result.load = { products, sections, regions, me, events: { ...events, stored_per_s: perSec, medusa_cpu_s: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null, evaluation_lag_s: lag, touched: state?.touched, catch_up_cpu_s: cpu1 !== null && cpu2 !== null ? cpu2 - cpu1 : null } }
     }
 
     // --- memory: this process vs a bare Medusa on the same database ------------------------------------------
