@@ -67,21 +67,30 @@ export function compileSegmentQuery(
   const params = new Params(1)
   const windows = new Windows(params, now.getTime())
   const text = compileNode(rule, { params, now: now.getTime(), catalog, windows })
-  const join = windows.join(rule)
+  const w = windows.table(rule)
   // consentPurpose: also select whether the profile consented to it (`consented`) and its customer_id, so a caller
   // gating on consent needs no second pass over the profiles.
   const extra =
     options.consentPurpose === undefined
       ? ""
       : `, p.customer_id, COALESCE((p.consent -> ${params.add(options.consentPurpose, "text")} ->> 'status') = 'granted', false) AS consented`
-  return { text: `SELECT p.id${extra} FROM ${PROFILE_TABLE} p${join} WHERE p.deleted_at IS NULL AND (${text})`, values: params.values }
+  const select = `SELECT p.id${extra} FROM ${PROFILE_TABLE} p`
+  const where = `WHERE p.deleted_at IS NULL AND (${text})`
+  if (!w) return { text: `${select} ${where}`, values: params.values }
+  // The window aggregate is a MATERIALIZED CTE (computed once), not a derived table: as a derived table under the
+  // inner side of a hash join in a parallel plan, every worker recomputed it over the events (loops=3 at 1M
+  // profiles; 3x the event reads and CPU).
+  return {
+    text: `WITH w AS MATERIALIZED (${w.query}) ${select} ${w.inner ? "JOIN" : "LEFT JOIN"} w ON w.profile_id = p.id ${where}`,
+    values: params.values,
+  }
 }
 
 interface Ctx {
   params: Params
   now: number
   catalog: TraitCatalog
-  /** Set by compileSegmentQuery: windows become columns of the one-pass derived table instead of subqueries. */
+  /** Set by compileSegmentQuery: windows become columns of the one-pass aggregate `w` instead of subqueries. */
   windows: Windows | null
 }
 
@@ -332,7 +341,7 @@ interface WindowScan {
 
 /**
  * The windows of one rule, keyed by (event type, filters, window): conditions over the same events share a column.
- * condition() returns the comparison over `w`'s columns; join() the derived table, once every condition is compiled.
+ * condition() returns the comparison over `w`'s columns; table() the aggregate, once every condition is compiled.
  */
 class Windows {
   private readonly scans = new Map<string, WindowScan>()
@@ -372,9 +381,12 @@ class Windows {
     return scan
   }
 
-  /** ` JOIN (…) w ON …` (or LEFT JOIN), or "" when the rule has no window. */
-  join(rule: Rule): string {
-    if (!this.scans.size) return ""
+  /**
+   * The one-pass aggregate over the rule's windows (`profile_id` and its columns), and whether the profiles join it
+   * with an inner join (the rule cannot hold without an event in some window) or a LEFT JOIN; null without windows.
+   */
+  table(rule: Rule): { query: string; inner: boolean } | null {
+    if (!this.scans.size) return null
     const scans = [...this.scans.values()]
     const single = scans.length === 1
     // One scan: its predicate is the WHERE. Several: one pass over their union, each column FILTERed to its window.
@@ -384,10 +396,10 @@ class Windows {
       ...[...s.sums.values()].map((x) => `COALESCE(sum(${x.expr})${filter(s)}, 0) AS ${x.column}`),
     ])
     const where = single ? scans[0].where : `(${scans.map((s) => s.where).join(" OR ")})`
-    const table =
-      `(SELECT e.profile_id, ${columns.join(", ")} FROM ${EVENT_TABLE} e` +
-      ` WHERE e.deleted_at IS NULL AND ${where} GROUP BY e.profile_id) w`
-    return ` ${requiresEvents(rule) ? "JOIN" : "LEFT JOIN"} ${table} ON w.profile_id = p.id`
+    const query =
+      `SELECT e.profile_id, ${columns.join(", ")} FROM ${EVENT_TABLE} e` +
+      ` WHERE e.deleted_at IS NULL AND ${where} GROUP BY e.profile_id`
+    return { query, inner: requiresEvents(rule) }
   }
 }
 

@@ -29,7 +29,7 @@ describe("compileSql: text never contains values", () => {
         // Placeholders are numbered 1..n with no gaps, and there is one value per placeholder.
         const used = new Set([...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))
         expect([...used].sort((a, b) => a - b)).toEqual(values.map((_, i) => i + 1))
-        // The same for the full query (windows in one derived table).
+        // The same for the full query (windows in one aggregate, the CTE `w`).
         const q = compileSegmentQuery(rule, NOW, testCatalog)
         for (const [, l] of q.text.matchAll(/'((?:[^']|'')*)'/g)) expect(FIXED_LITERALS.has(l)).toBe(true)
         const usedQ = new Set([...q.text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))
@@ -85,7 +85,8 @@ describe("compileSegmentQuery: behavioural windows in one pass over the events",
         " OR NOT event('product_viewed').exists(last 7d) OR event('x_custom', category = 'a').count(last 24h) < 3)"
     )
     expect(eventScans(sql)).toBe(1)
-    expect(sql).toContain("GROUP BY e.profile_id) w ON w.profile_id = p.id")
+    // One aggregate, computed once (a MATERIALIZED CTE), joined to the profiles by id.
+    expect(sql).toMatch(/^WITH w AS MATERIALIZED \(SELECT e\.profile_id, .* GROUP BY e\.profile_id\) SELECT p\.id FROM personalization_customer_profile p JOIN w ON w\.profile_id = p\.id WHERE /)
     expect(sql).not.toContain("e.profile_id = p.id")
     // Same (type, filters, window) → one column: n0 (product_viewed 7d, twice), n1 + s0 (order_placed), n2 (x_custom).
     expect(sql.match(/ AS (n\d+|s\d+)/g)).toEqual([" AS n0", " AS n1", " AS s0", " AS n2"])
@@ -99,7 +100,7 @@ describe("compileSegmentQuery: behavioural windows in one pass over the events",
   })
 
   it("inner join only when a top-level conjunct is false for a profile without events", () => {
-    const join = (t: string) => / (LEFT JOIN|JOIN) \(SELECT e\.profile_id/.exec(q(t))?.[1] ?? null
+    const join = (t: string) => / (LEFT JOIN|JOIN) w ON w\.profile_id = p\.id /.exec(q(t))?.[1] ?? null
     expect(join("event('product_viewed').count(last 7d) >= 1")).toBe("JOIN")
     expect(join("country = 'DE' AND event('product_viewed').exists(last 7d)")).toBe("JOIN")
     expect(join("country = 'DE' AND (event('order_placed').sum(amount, last 7d) > 0 AND orders_count > 1)")).toBe("JOIN")

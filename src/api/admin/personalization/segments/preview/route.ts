@@ -5,16 +5,16 @@ import { PERSONALIZATION_MODULE } from "../../../../../modules/personalization"
 import type PersonalizationModuleService from "../../../../../modules/personalization/service"
 import { notFound } from "../../../../../lib/errors"
 import { canonicalRule, checkSegmentReferences } from "../../../../../lib/rules"
-import { type PreviewCounts, type PreviewSampleRow, segmentPreviewSql } from "../../../../../lib/segments/segment-preview"
+import { type PreviewSampleRow, previewSegment } from "../../../../../lib/segments/segment-preview"
 import { findGatedOffers } from "../../../../../lib/gated-offers"
-import { sql } from "../../../../../lib/db/raw-sql"
 import type { AdminPreviewSegmentType } from "./validators"
 
 /**
  * POST /admin/personalization/segments/preview — a dry run of a rule: who would be in, and (with segment_id) who
  * would enter and leave compared with the segment's open memberships, plus the promotions and price lists gated to
  * that segment's managed group. Set-based and read-only: the batch refresh's own SQL (segmentSetSql: the compiled
- * rule and the same consent gate) in one SELECT (segmentPreviewSql), then the samples' customers and the gated
+ * rule and the same consent gate) in one read-only SELECT (previewSegment: segmentPreviewSql with a statement-local
+ * work_mem), then the samples' customers and the gated
  * offers concurrently; nothing is written. The rule is previewed as if the segment were active, whatever its status.
  */
 export const POST = async (req: AuthenticatedMedusaRequest<AdminPreviewSegmentType>, res: MedusaResponse) => {
@@ -35,12 +35,12 @@ export const POST = async (req: AuthenticatedMedusaRequest<AdminPreviewSegmentTy
 
   const purpose = body.purpose ?? segment?.purpose ?? "personalization"
   const now = new Date()
-  const { text, values } = segmentPreviewSql(
+  const counts = await previewSegment(
+    req.scope,
     { rule: canonical.rule, purpose, segment_id: segment?.id ?? null },
     now,
     { catalog, requireConsent: service.getOptions().consent.required, sampleSize: body.sample_size }
   )
-  const [counts] = await sql<PreviewCounts>(req.scope, text, values)
 
   const [describe, offers] = await Promise.all([
     customerDescriber(req.scope, [...counts.sample, ...counts.entering_sample, ...counts.exiting_sample]),
