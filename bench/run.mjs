@@ -210,7 +210,8 @@ async function main() {
     }
 
     const port = await freePort()
-    // MP_BENCH_NODE_ARGS: extra node flags for the plugin's Medusa process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+    // MP_BENCH_NODE_ARGS: extra node flags for the Medusa processes (the plugin's and, in the rss leg, the bare one),
+    // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "-r ./memory-logger.js".
     const nodeArgs = [...(process.env.MP_BENCH_NODE_ARGS || "").split(" ").filter(Boolean), ...heapArgs()]
     const app = await startMedusa({ name: "medusa", port, env: { ...env, MP_PIPELINE_TRACE: traceFile }, log, nodeArgs })
     const rssBoot = rssOf(app.pid)
@@ -629,7 +630,7 @@ module.exports = defineConfig({ projectConfig: { databaseUrl: process.env.DATABA
       )
       fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(bareDir, "node_modules"), "dir")
       const barePort = await freePort()
-      const bare = await startMedusa({ name: "bare medusa", port: barePort, env, log, cwd: bareDir, nodeArgs: heapArgs() })
+      const bare = await startMedusa({ name: "bare medusa", port: barePort, env, log, cwd: bareDir, nodeArgs: [...heapArgs(), ...(process.env.MP_BENCH_NODE_ARGS || "").split(" ").filter(Boolean)] })
       const bareBoot = rssOf(bare.pid)
       await heapSnapshot(bare.pid, "bare-boot")
       await load({ ...common, base: bare.url, kind: "get", path: `/store/products?limit=12${regionId ? `&region_id=${regionId}` : ""}`, duration: Math.min(DURATION, 10) })
