@@ -14,6 +14,8 @@ const pluginOptions = {
   abandonmentMinutes: process.env.MP_ABANDONMENT_MINUTES ? Number(process.env.MP_ABANDONMENT_MINUTES) : undefined,
   // Rate limits as JSON (tests set small ones): {"subject":{"perSecond":2,"burst":3},"ip":{...}}
   rateLimit: process.env.MP_RATE_LIMIT ? JSON.parse(process.env.MP_RATE_LIMIT) : undefined,
+  // The full-refresh schedule (the bench moves it out of its way so the hourly refresh never runs beside a timed leg).
+  refreshCron: process.env.MP_REFRESH_CRON || undefined,
 }
 
 const redisModules = redisUrl

@@ -206,7 +206,8 @@ async function main() {
       process.exit(130)
     })
   }
-  const env = { DATABASE_URL: db.url, MP_RATE_LIMIT: JSON.stringify({ enabled: false }) }
+  // The plugin's scheduled full refresh (hourly by default) would run beside whatever leg crosses the hour: Feb 29 only.
+  const env = { DATABASE_URL: db.url, MP_RATE_LIMIT: JSON.stringify({ enabled: false }), MP_REFRESH_CRON: "0 0 29 2 *" }
   // The pipeline's opt-in timing (src/lib/pipeline/trace.ts): one JSON line per customer refresh.
   const traceFile = path.join(tmp, "pipeline-trace.jsonl")
   const client = new pg.Client({ connectionString: db.url })
