@@ -16,6 +16,7 @@ import { planProfilesBatch } from "../../lib/pipeline/batch-plan"
 import { repriceOpenCarts } from "../../lib/pipeline/reprice-open-carts"
 import type { ProfilePlan } from "./steps/plan-profile-memberships"
 import { PROFILE_LOCK } from "./profile-lock"
+import { undoGroupLinks } from "./steps/group-links"
 
 export type BatchSubject = { profile_id: string; customer_id?: string | null; at?: string | null }
 
@@ -39,7 +40,12 @@ export const lockSubjectsStep = createStep(
     const seen = new Set<string>()
     for (const s of input.subjects) {
       const key = subjectLockKey(s)
-      if (seen.has(key)) continue
+      // Two queued profiles under one key (a customer's profile erased and made again): the second waits for the
+      // one-subject path rather than being dropped.
+      if (seen.has(key)) {
+        busy.push(s)
+        continue
+      }
       seen.add(key)
       try {
         await locking.acquire(key, { expire: PROFILE_LOCK.ttl })
@@ -63,7 +69,8 @@ export const releaseSubjectsStep = createStep(
   async (input: { keys: string[] }, { container }) => {
     if (!input.keys.length) return new StepResponse(undefined)
     const locking: ILockingModule = container.resolve(Modules.LOCKING)
-    await locking.release(input.keys)
+    // A failed release must not undo a committed, visible batch: the locks expire after PROFILE_LOCK.ttl anyway.
+    await locking.release(input.keys).catch(() => undefined)
     return new StepResponse(undefined)
   }
 )
@@ -145,7 +152,7 @@ type ApplyUndo = { created: string[]; closed: string[]; segment_ids: string[]; p
 export const applyBatchStep = createStep(
   "personalization-batch-apply",
   async (input: { plans: ProfilePlan[]; now: Date }, { container }) => {
-    if (!input.plans.length) return new StepResponse(undefined, null as ApplyUndo | null)
+    if (!input.plans.length) return new StepResponse<ProfilePlan[], ApplyUndo | null>([], null)
     const now = new Date(input.now).toISOString()
     const entries = input.plans.flatMap((p) =>
       p.enter.map((e) => ({ id: "", segment_id: e.segment_id, profile_id: p.profile_id, customer_id: p.customer_id, reason: e.reason }))
@@ -153,30 +160,37 @@ export const applyBatchStep = createStep(
     entityIds("psmem", entries.length).forEach((id, i) => (entries[i].id = id))
     const exits = input.plans.flatMap((p) => p.exit.map((e) => ({ id: e.membership_id, reason: e.reason })))
     const segment_ids = [...new Set(input.plans.flatMap((p) => [...p.enter, ...p.exit].map((c) => c.segment_id)))]
+    const written = { entered: new Set<string>(), exited: new Set<string>() }
     const undo = await inTransaction(container, async (run) => {
-      const created = entries.length
-        ? (
-            await run<{ id: string }>(
-              `INSERT INTO personalization_segment_membership (id, segment_id, profile_id, customer_id, entered_at, reason, created_at, updated_at)
-               SELECT e.id, e.segment_id, e.profile_id, e.customer_id, $2::timestamptz, e.reason, now(), now()
-                 FROM jsonb_to_recordset($1::jsonb) AS e(id text, segment_id text, profile_id text, customer_id text, reason text)
-               RETURNING id`,
-              [JSON.stringify(entries), now]
-            )
-          ).map((r) => r.id)
+      // A batch refresh of the same segment writes exits then entries in one transaction: the same order here,
+      // so the two never wait on each other crosswise (deadlock); and a bounded wait, after which the batch
+      // compensates and its subjects take the one-subject path.
+      await run(`SET LOCAL lock_timeout = '5s'`)
+      const closedRows = exits.length
+        ? await run<{ id: string; segment_id: string; profile_id: string }>(
+            `UPDATE personalization_segment_membership m
+                SET exited_at = $2::timestamptz, exit_reason = x.reason, updated_at = now()
+               FROM jsonb_to_recordset($1::jsonb) AS x(id text, reason text)
+              WHERE m.id = x.id AND m.exited_at IS NULL
+             RETURNING m.id, m.segment_id, m.profile_id`,
+            [JSON.stringify(exits), now]
+          )
         : []
-      const closed = exits.length
-        ? (
-            await run<{ id: string }>(
-              `UPDATE personalization_segment_membership m
-                  SET exited_at = $2::timestamptz, exit_reason = x.reason, updated_at = now()
-                 FROM jsonb_to_recordset($1::jsonb) AS x(id text, reason text)
-                WHERE m.id = x.id AND m.exited_at IS NULL
-               RETURNING m.id`,
-              [JSON.stringify(exits), now]
-            )
-          ).map((r) => r.id)
+      // An entry a concurrent refresh already made is skipped (the one-open-stay index), not an error for 50 subjects.
+      const createdRows = entries.length
+        ? await run<{ id: string; segment_id: string; profile_id: string }>(
+            `INSERT INTO personalization_segment_membership (id, segment_id, profile_id, customer_id, entered_at, reason, created_at, updated_at)
+             SELECT e.id, e.segment_id, e.profile_id, e.customer_id, $2::timestamptz, e.reason, now(), now()
+               FROM jsonb_to_recordset($1::jsonb) AS e(id text, segment_id text, profile_id text, customer_id text, reason text)
+             ON CONFLICT (segment_id, profile_id) WHERE exited_at IS NULL AND deleted_at IS NULL DO NOTHING
+             RETURNING id, segment_id, profile_id`,
+            [JSON.stringify(entries), now]
+          )
         : []
+      const created = createdRows.map((r) => r.id)
+      const closed = closedRows.map((r) => r.id)
+      written.entered = new Set(createdRows.map((r) => `${r.profile_id} ${r.segment_id}`))
+      written.exited = new Set(closedRows.map((r) => `${r.profile_id} ${r.segment_id}`))
       const previous = await run<{ id: string; next_change_at: string | null }>(
         `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, next_change_at timestamptz)),
               prev AS (SELECT p.id, p.next_change_at FROM personalization_customer_profile p JOIN x ON x.id = p.id)
@@ -190,14 +204,29 @@ export const applyBatchStep = createStep(
     })
     // Committed: the store's cached segments for these profiles are stale now.
     await invalidateMemberships(container, input.plans.map((p) => p.profile_id))
-    return new StepResponse(undefined, undo)
+    // The plans as written: an entry or exit a concurrent run made first is dropped, so groups and events follow
+    // the rows that this run actually changed.
+    const applied: ProfilePlan[] = input.plans.map((p) => ({
+      ...p,
+      enter: p.enter.filter((c) => written.entered.has(`${p.profile_id} ${c.segment_id}`)),
+      exit: p.exit.filter((c) => written.exited.has(`${p.profile_id} ${c.segment_id}`)),
+    }))
+    return new StepResponse(applied, undo)
   },
   async (undo, { container }) => {
     if (!undo) return
     await inTransaction(container, async (run) => {
       if (undo.created.length) await run(`DELETE FROM personalization_segment_membership WHERE id = ANY($1::text[])`, [undo.created])
       if (undo.closed.length) {
-        await run(`UPDATE personalization_segment_membership SET exited_at = NULL, exit_reason = NULL WHERE id = ANY($1::text[])`, [undo.closed])
+        // Reopen unless a newer stay is open by now (the one-open-stay index would refuse it and abort the undo).
+        await run(
+          `UPDATE personalization_segment_membership m SET exited_at = NULL, exit_reason = NULL, updated_at = now()
+            WHERE m.id = ANY($1::text[])
+              AND NOT EXISTS (
+                SELECT 1 FROM personalization_segment_membership o
+                 WHERE o.segment_id = m.segment_id AND o.profile_id = m.profile_id AND o.exited_at IS NULL AND o.deleted_at IS NULL)`,
+          [undo.closed]
+        )
       }
       await run(
         `UPDATE personalization_customer_profile c SET next_change_at = x.next_change_at
@@ -235,15 +264,20 @@ export const syncGroupsBatchStep = createStep(
         if (e.customer_group_id && linked.has(`${p.customer_id} ${e.customer_group_id}`)) remove.push({ customer_id: p.customer_id!, customer_group_id: e.customer_group_id })
       }
     }
-    if (add.length) await customers.addCustomerToGroup(add)
-    if (remove.length) await customers.removeCustomerFromGroup(remove)
+    // Both sides run; if one fails the other is put back before the failure is reported (a failing step gets no
+    // compensation of its own, and the membership undo must not leave links behind).
+    const [added, removed] = await Promise.allSettled([
+      add.length ? customers.addCustomerToGroup(add) : Promise.resolve(),
+      remove.length ? customers.removeCustomerFromGroup(remove) : Promise.resolve(),
+    ])
+    if (added.status === "rejected" || removed.status === "rejected") {
+      await undoGroupLinks(container, { add: added.status === "fulfilled" ? add : [], remove: removed.status === "fulfilled" ? remove : [] })
+      throw (added.status === "rejected" ? added.reason : (removed as PromiseRejectedResult).reason) as Error
+    }
     return new StepResponse(undefined, { add, remove })
   },
   async (undo, { container }) => {
-    if (!undo) return
-    const customers: ICustomerModuleService = container.resolve(Modules.CUSTOMER)
-    if (undo.add.length) await customers.removeCustomerFromGroup(undo.add)
-    if (undo.remove.length) await customers.addCustomerToGroup(undo.remove)
+    await undoGroupLinks(container, undo)
   }
 )
 

@@ -30,13 +30,15 @@ export const evaluateProfilesBatchWorkflow = createWorkflow(
     const now = transform({ input }, ({ input }) => (input.now ? new Date(input.now) : new Date()))
     const lock = lockSubjectsStep(transform({ input }, ({ input }) => ({ subjects: input.subjects })))
     const claims = claimBatchStep(transform({ lock, now }, ({ lock, now }) => ({ subjects: lock.locked, now })))
-    const plans = planBatchStep({ claims, now })
-    applyBatchStep({ plans, now })
+    const planned = planBatchStep({ claims, now })
+    // From here on, the plans as written (entries/exits a concurrent run made first are left out).
+    const plans = applyBatchStep({ plans: planned, now })
     syncGroupsBatchStep({ plans })
     emitEventStep({ eventName: SEGMENT_ENTERED, data: eventData(plans, "enter") }).config({ name: "personalization-batch-emit-entered" })
     emitEventStep({ eventName: SEGMENT_EXITED, data: eventData(plans, "exit") }).config({ name: "personalization-batch-emit-exited" })
-    repriceBatchStep({ plans })
     recordBatchStep({ claims })
+    // Last: nothing after it can fail and compensate the batch under re-priced carts (best effort, no undo).
+    repriceBatchStep({ plans })
     releaseSubjectsStep(transform({ lock }, ({ lock }) => ({ keys: lock.keys })))
     return new WorkflowResponse(
       transform({ lock, claims, plans }, ({ lock, claims, plans }) => ({

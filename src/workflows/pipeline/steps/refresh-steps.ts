@@ -198,9 +198,15 @@ export const writeRefreshStep = createStep(
 
 async function undoWrite(container: MedusaContainer, undo: WriteUndo): Promise<void> {
   const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
-  await undoGroupLinks(container, undo.groups)
-  if (undo.memberships) await service.revertMembershipChanges(undo.memberships)
+  // Both sides are undone even if one of them fails (then the first failure is reported): a failed unlink must
+  // not leave the membership rows open, nor a failed revert the links.
+  const results = await Promise.allSettled([
+    undoGroupLinks(container, undo.groups),
+    undo.memberships ? service.revertMembershipChanges(undo.memberships) : Promise.resolve(),
+  ])
   if (undo.profile_id) await invalidateMemberships(container, [undo.profile_id])
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected")
+  if (failed) throw failed.reason
 }
 
 type FinishUndo = { eventGroupId: string } | null
