@@ -57,10 +57,6 @@ export const refreshSegmentWorkflow = createWorkflow("personalization-refresh-se
 
   releaseLockStep({ key: lockKey })
 
-  // Only now that the refresh succeeded: the per-member entered/exited events, read back by the run's marks and
-  // emitted page by page (never held in the workflow's event group), then personalization.segment.refreshed.
-  emitSegmentRefreshEventsStep({ segment, applied })
-
   refreshDependentsStep(
     transform({ input, segment, applied, now }, ({ input, segment, applied, now }) => ({
       handle: segment.handle,
@@ -70,5 +66,9 @@ export const refreshSegmentWorkflow = createWorkflow("personalization-refresh-se
       now,
     }))
   )
+  // Last, so that nothing after it can compensate the refresh: the per-member entered/exited events, read back
+  // by the run's marks and emitted page by page (never held in the workflow's event group), then
+  // personalization.segment.refreshed.
+  emitSegmentRefreshEventsStep({ segment, applied })
   return new WorkflowResponse(result)
 })
