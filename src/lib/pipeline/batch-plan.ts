@@ -7,7 +7,7 @@ import { subjectFromProfileRow } from "../../core/rules"
 import type PersonalizationModuleService from "../../modules/personalization/service"
 import { sql } from "../db/raw-sql"
 import { eventNeeds, profileRow, type ActiveSegment } from "../profile/load-subject"
-import type { ProfilePlan } from "../../workflows/pipeline/steps/plan-profile-memberships"
+import { toProfilePlan, type ProfilePlan } from "../../workflows/pipeline/steps/plan-profile-memberships"
 
 type Resolver = { resolve<T = unknown>(key: string): T }
 
@@ -74,22 +74,7 @@ export async function planProfilesBatch(
       catalog
     )
     const plan = planMembership({ segments, subject, current: new Set(openBySegment.keys()), now, requireConsent, catalog })
-    const extra = keepOf.get(profile.id) ?? null
-    const next =
-      plan.next_change_at && extra
-        ? new Date(Math.min(plan.next_change_at.getTime(), extra.getTime()))
-        : plan.next_change_at ?? extra
-    plans.push({
-      profile_id: profile.id,
-      customer_id: profile.customer_id ?? null,
-      enter: plan.enter.map((e) => ({ ...e, customer_group_id: byId.get(e.segment_id)?.customer_group_id ?? null })),
-      exit: plan.exit.map((e) => ({
-        ...e,
-        customer_group_id: byId.get(e.segment_id)?.customer_group_id ?? null,
-        membership_id: openBySegment.get(e.segment_id)!,
-      })),
-      next_change_at: next,
-    })
+    plans.push(toProfilePlan(profile, plan, byId, openBySegment, keepOf.get(profile.id) ?? null))
   }
   return plans
 }

@@ -1,6 +1,6 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { emitEventStep } from "@medusajs/medusa/core-flows"
-import { SEGMENT_ENTERED, SEGMENT_EXITED, type SegmentEventData } from "./steps/membership-events"
+import { SEGMENT_ENTERED, SEGMENT_EXITED, planEventData } from "./steps/membership-events"
 import type { ProfilePlan } from "./steps/plan-profile-memberships"
 import {
   applyBatchStep,
@@ -51,17 +51,5 @@ export const evaluateProfilesBatchWorkflow = createWorkflow(
 )
 
 function eventData(plans: ProfilePlan[] | { __type?: unknown }, kind: "enter" | "exit") {
-  return transform({ plans }, ({ plans }) =>
-    (plans as ProfilePlan[]).flatMap((p) =>
-      p[kind].map(
-        (c): SegmentEventData => ({
-          segment_id: c.segment_id,
-          segment_handle: c.handle,
-          customer_id: p.customer_id,
-          profile_id: p.profile_id,
-          reason: c.reason,
-        })
-      )
-    )
-  )
+  return transform({ plans }, ({ plans }) => (plans as ProfilePlan[]).flatMap((p) => planEventData(p, kind)))
 }

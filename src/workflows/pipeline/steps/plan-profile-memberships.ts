@@ -83,12 +83,26 @@ export async function planProfileMemberships(container: MedusaContainer, input: 
     requireConsent: service.getOptions().consent.required,
     catalog: service.getCatalog(),
   })
-  const extra = input.extraChangeAt ? new Date(input.extraChangeAt) : null
+  traceMark(profile.customer_id, "plan:end")
+  return toProfilePlan(profile, plan, byId, openBySegment, input.extraChangeAt ? new Date(input.extraChangeAt) : null)
+}
+
+/**
+ * The core's plan as a ProfilePlan: each change with its segment's managed group, exits with the open stay they
+ * close, and the next change the earlier of the plan's and `extra` (a still-future change kept from before).
+ * Shared by the one-profile planner and the tracked micro-batch (lib/pipeline/batch-plan.ts).
+ */
+export function toProfilePlan(
+  profile: Record<string, any>, // the stored profile row (plain SQL or ORM): only id and customer_id are read
+  plan: ReturnType<typeof planMembership>,
+  byId: Map<string, { customer_group_id?: string | null }>,
+  openBySegment: Map<string, string>,
+  extra: Date | null
+): ProfilePlan {
   const next =
     plan.next_change_at && extra
       ? new Date(Math.min(plan.next_change_at.getTime(), extra.getTime()))
       : plan.next_change_at ?? extra
-  traceMark(profile.customer_id, "plan:end")
   return {
     profile_id: profile.id,
     customer_id: profile.customer_id ?? null,
