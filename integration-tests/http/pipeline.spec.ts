@@ -185,7 +185,7 @@ medusaIntegrationTestRunner({
       expect(await inGroup(customer.id, segment.customer_group_id)).toBe(true)
       // the explain route's trace carries the customer's day count as the value
       const explain = (await api.get(`/admin/personalization/segments/${segment.id}/explain/${customer.id}`, { headers: admin })).data.explanation
-      expect(explain.trace).toMatchObject({ type: "trait", trait: "days_since_last_order", op: "<", actual: "10", expected: 30, pass: true })
+      expect(explain.trace).toMatchObject({ type: "trait", trait: "days_since_last_order", op: "<", actual: 10, expected: 30, pass: true })
       expect(explain.in_sync).toBe(true)
 
       // the count reaches 30 exactly 30 days after the order: that is the stored next change

@@ -100,3 +100,13 @@ export function decimalToString(d: Decimal): string {
   }
   return neg && digits !== "0" ? `-${digits}` : digits
 }
+
+/**
+ * A decimal as a JSON number when the number is exactly that decimal (counts, day counts, scores), otherwise its
+ * decimal text — never a rounded number.
+ */
+export function decimalToNumber(d: Decimal): number | string {
+  const text = decimalToString(d)
+  const n = Number(text)
+  return Number.isFinite(n) && decimalToString(fromText(String(n))!) === text ? n : text
+}

@@ -18,7 +18,7 @@ import {
 } from "./ast"
 import { TraitCatalog, TraitDef, daysSinceBase, defaultCatalog } from "./catalog"
 import { daysBetween } from "./days"
-import { Decimal, Num, ZERO, addDecimal, asDecimal, compareNum, decimalToString, toDecimal, toNum } from "./decimal"
+import { Decimal, Num, ZERO, addDecimal, asDecimal, compareNum, decimalToNumber, decimalToString, toDecimal, toNum } from "./decimal"
 import { eventMatches, eventTime, windowBounds } from "./event-match"
 import { formatCondition } from "./format"
 import { ConsentStatus, Subject, own } from "./subject"
@@ -35,9 +35,12 @@ export type Trace =
       text: string
       trait: string
       op: TraitOp
-      /** The subject's value as compared (decimals as strings, dates as ISO strings), or null. */
+      /**
+       * The subject's value as compared, or null. Same JSON type as `expected`: a number trait is a number (its
+       * decimal text only if no JSON number is exact), money a decimal string, a date an ISO string.
+       */
       actual: unknown
-      /** The value(s) compared with, relative dates resolved to ISO strings; absent for IS [NOT] NULL. */
+      /** The value(s) compared with, typed like `actual`, relative dates resolved; absent for IS [NOT] NULL. */
       expected?: unknown
     }
   | {
@@ -49,6 +52,7 @@ export type Trace =
       /** count (number), sum (decimal string) or, for exists/none, the number of matching events. */
       actual: number | string
       op?: string
+      /** Typed like `actual`: number(s) for a count, decimal string(s) for a sum. */
       expected?: unknown
       window: { from: string; to: string }
     }
@@ -212,14 +216,24 @@ export function dateOf(v: Scalar, now: number): number {
 
 function show(tv: TraitValue): unknown {
   if (tv.value === null) return null
-  if (tv.type === "number" || tv.type === "money") return decimalToString(asDecimal(tv.value as Num))
+  if (tv.type === "number") return decimalToNumber(asDecimal(tv.value as Num))
+  if (tv.type === "money") return decimalToString(asDecimal(tv.value as Num))
   if (tv.type === "date") return new Date(tv.value as number).toISOString()
   return tv.value
 }
 
+/** A rule value shown the way `show` shows the subject's value of the same trait type. */
 function showExpected(def: TraitDef, v: Scalar, now: number): unknown {
   if (def.type === "date") return new Date(dateOf(v, now)).toISOString()
+  if (def.type === "number" || def.type === "money") return showNumeric(def.type, v)
   return v
+}
+
+/** A numeric rule value: a number for counts ("number"), a decimal string for money; exact either way. */
+function showNumeric(type: "number" | "money", v: Scalar): unknown {
+  const n = toNum(v)
+  if (n === null) return v // validated rules never get here
+  return type === "money" ? decimalToString(asDecimal(n)) : decimalToNumber(asDecimal(n))
 }
 
 // ---- behavioural windows ---------------------------------------------------------------------------------
@@ -272,5 +286,7 @@ function evalEvent(c: EventCondition, subject: Subject, now: number): Trace {
   }
   if (c.measure === "exists" || c.measure === "none") return base
   const { op, value } = c as Extract<EventCondition, { measure: "count" }>
-  return { ...base, op, expected: value }
+  const type = c.measure === "sum" ? "money" : "number"
+  const expected = Array.isArray(value) ? value.map((v) => showNumeric(type, v)) : showNumeric(type, value)
+  return { ...base, op, expected }
 }

@@ -214,7 +214,7 @@ describe("evaluate: derived day counts (days_since_last_order, customer_age_days
       text: "days_since_last_order < 30",
       trait: "days_since_last_order",
       op: "<",
-      actual: "30",
+      actual: 30,
       expected: 30,
     })
   })
@@ -297,7 +297,7 @@ describe("evaluate: segments, consent and the trace", () => {
       type: "and",
       pass: false,
       children: [
-        { type: "trait", pass: true, text: "orders_count >= 3", trait: "orders_count", op: ">=", actual: "4", expected: 3 },
+        { type: "trait", pass: true, text: "orders_count >= 3", trait: "orders_count", op: ">=", actual: 4, expected: 3 },
         {
           type: "or",
           pass: true,
@@ -330,5 +330,42 @@ describe("evaluate: segments, consent and the trace", () => {
       ],
     })
     expect(matches(rule("orders_count >= 3"), s, NOW, catalog)).toBe(true)
+  })
+})
+
+describe("evaluate: the trace's actual and expected have the same JSON type", () => {
+  const leaf = (text: string, s: Subject) => evaluate(rule(text), s, NOW, catalog).trace as { actual: unknown; expected?: unknown }
+  const ev = (amount: unknown): SubjectEvent => ({ type: "order_placed", properties: { amount }, occurred_at: new Date(T - H) })
+
+  it("counts are numbers on both sides, whether stored as a number or as decimal text", () => {
+    expect(leaf("orders_count >= 2", subject({ orders_count: 2 }))).toMatchObject({ actual: 2, expected: 2 })
+    expect(leaf("orders_count >= 2", subject({ orders_count: "2" }))).toMatchObject({ actual: 2, expected: 2 })
+    expect(leaf("orders_count IN (1, 2)", subject({ orders_count: "2" }))).toMatchObject({ actual: 2, expected: [1, 2] })
+    expect(leaf("orders_count between 1 and 3", subject({ orders_count: 2 }))).toMatchObject({ actual: 2, expected: [1, 3] })
+    expect(leaf("abandonment_rate > 0.5", subject({ abandonment_rate: "0.75" }))).toMatchObject({ actual: 0.75, expected: 0.5 })
+    expect(leaf("event('order_placed').count(last 1d) >= 1", subject({}, { events: [ev(1)] }))).toMatchObject({ actual: 1, expected: 1 })
+  })
+
+  it("a number no JSON number holds exactly stays decimal text, never rounded", () => {
+    // 2^53 + 1 and a 20-digit fraction have no exact double: the trace keeps the digits on both sides
+    expect(leaf("orders_count >= 9007199254740993", subject({ orders_count: "9007199254740993" }))).toMatchObject({
+      actual: "9007199254740993",
+      expected: "9007199254740993",
+    })
+    expect(leaf("abandonment_rate < 0.12345678901234567891", subject({ abandonment_rate: "0.1" }))).toMatchObject({
+      actual: 0.1,
+      expected: "0.12345678901234567891",
+    })
+  })
+
+  it("money is decimal text on both sides, exact", () => {
+    expect(leaf("total_spent >= 500", subject({ total_spent: "100.10" }))).toMatchObject({ actual: "100.1", expected: "500" })
+    expect(leaf("total_spent >= 0.1", subject({ total_spent: 0.3 }))).toMatchObject({ actual: "0.3", expected: "0.1" })
+    expect(leaf("credit between 10.05 and 20", subject({ credit: "12345678901234567.01" }))).toMatchObject({
+      actual: "12345678901234567.01",
+      expected: ["10.05", "20"],
+    })
+    const sum = leaf("event('order_placed').sum(amount, last 1d) >= 100", subject({}, { events: [ev("60.10"), ev(0.2)] }))
+    expect(sum).toMatchObject({ actual: "60.3", expected: "100" })
   })
 })
