@@ -45,7 +45,10 @@ export type Section = {
 
 export type SectionsResponse = {
   region: { id: string; currency_code: string }
+  /** One per known placement asked for, in the order asked. */
   sections: Section[]
+  /** Handles asked for that name no placement (a typo or a deleted placement): left out of `sections`. */
+  missing: string[]
 }
 
 type PlacementRow = { id: string; handle: string; variants: (VariantCandidate & { name: string; content: unknown })[] }
@@ -77,25 +80,26 @@ async function productsFor(
 
 /**
  * Resolves the requested placements for the request's subject. 400 for a malformed `x-visitor-id` or an
- * unknown `region_id`; 404 naming unknown placements. Failures that are not the caller's fault degrade:
+ * unknown `region_id`. Unknown placement handles are listed in `missing` and the known ones still answered, so one
+ * stale handle never blanks a page; 404 naming them only when none is known. Failures that are not the caller's fault degrade:
  * segments unreadable → everyone gets the default; products unloadable → an empty product list;
  * placements unreadable → every section empty. They are logged, never answered with a 5xx.
  */
 export async function resolveSections(req: MedusaRequest, query: SectionsQuery): Promise<SectionsResponse> {
   const subject = subjectOf(req)
   const ctx = await resolveStoreContext(req, { region_id: query.region_id })
-  const handles = [...new Set(query.placement)]
+  const asked = [...new Set(query.placement)]
 
-  const placements = await orFallback(req.scope, "loading placements", () => loadPlacements(req, handles), null)
-  if (placements) {
-    const unknown = handles.filter((h) => !placements.has(h))
-    if (unknown.length) {
-      throw new MedusaError(
-        MedusaError.Types.NOT_FOUND,
-        `placement: no placement with handle ${unknown.map((h) => `'${h}'`).join(", ")}`
-      )
-    }
+  const placements = await orFallback(req.scope, "loading placements", () => loadPlacements(req, asked), null)
+  // Placements unreadable: every handle answers an empty section (nothing is known to be missing).
+  const missing = placements ? asked.filter((h) => !placements.has(h)) : []
+  if (missing.length === asked.length) {
+    throw new MedusaError(
+      MedusaError.Types.NOT_FOUND,
+      `placement: no placement with handle ${missing.map((h) => `'${h}'`).join(", ")}`
+    )
   }
+  const handles = asked.filter((h) => !missing.includes(h))
 
   const segments = await orFallback<SubjectSegment[]>(
     req.scope,
@@ -142,5 +146,5 @@ export async function resolveSections(req: MedusaRequest, query: SectionsQuery):
       }
     })
   )
-  return { region: ctx.region, sections }
+  return { region: ctx.region, sections, missing }
 }
