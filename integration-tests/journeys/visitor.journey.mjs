@@ -3,7 +3,8 @@
 // offers gated to it are listed and priced), signs out; a new visitor id starts blank and the old one is retired.
 import { ok } from "./lib/context.mjs"
 import { getCart, openCart, promoCodes, registerShopper } from "./lib/shopper.mjs"
-import { createAutomaticPromotion, createSalePriceList, createSegment, customerGroupIds, gate, pricedProducts } from "./lib/admin-helpers.mjs"
+import { createSegment, inGroup } from "./lib/merchant.mjs"
+import { activatePriceList, createGatedPromotion, createSalePriceList, gatePriceList, pricedProducts } from "./lib/admin-helpers.mjs"
 
 const VIEWS_NEEDED = 3
 
@@ -43,7 +44,7 @@ export default {
         rule_text: `event('product_viewed', utm_campaign = '${tag}').count(last 1d) >= ${VIEWS_NEEDED}`,
         is_public: true,
       })
-      expectEqual(segment.member_count, 0, "nobody has browsed from the campaign yet")
+      expectEqual([segment.is_public, segment.member_count], [true, 0], "public, and nobody has browsed from the campaign yet")
       placement = ok(
         await ctx.admin("POST", "/admin/personalization/placements", {
           handle: `${tag.replace(/_/g, "-")}.hero`,
@@ -56,10 +57,10 @@ export default {
         201
       ).placement
       expectEqual(placement.variants.map((v) => [v.name, v.segment_id ?? null]).sort(), [["Campaign browsers", segment.id], ["Everyone", null]], "placement variants as stored")
-      promotion = await createAutomaticPromotion(ctx, { code: ctx.unique("VISIT").toUpperCase().replace(/-/g, ""), percent: 10 })
       priceList = await createSalePriceList(ctx, { title: `Campaign prices ${tag}`, prices: [{ variant_id: variantOf(member).id, amount: memberPrice }] })
-      await gate(ctx, segment, { promotion_id: promotion.id })
-      await gate(ctx, segment, { price_list_id: priceList.id })
+      promotion = await createGatedPromotion(ctx, segment, { code: ctx.unique("VISIT").toUpperCase(), type: "percentage", value: 10 })
+      await gatePriceList(ctx, segment, priceList)
+      await activatePriceList(ctx, priceList)
     })
 
     await step("anonymous without consent: events are dropped and nothing is stored (SQL), the default section is served", async () => {
@@ -147,7 +148,7 @@ export default {
       const me = ok(await ctx.store("GET", "/store/personalization/me", { token: shopper.token }), "GET /me as customer")
       expectEqual([me.subject.type, me.segments], ["customer", []], "the customer before identify")
       expectEqual(ok(await ctx.store("GET", "/store/personalization/offers", { token: shopper.token }), "GET offers"), { promotions: [], price_lists: [] }, "offers before identify")
-      expect(!(await customerGroupIds(ctx, shopper.customerId)).includes(segment.customer_group_id), "not in the managed group before identify")
+      expect(!(await inGroup(ctx, shopper.customerId, segment.customer_group_id)), "not in the managed group before identify (SQL)")
       const idNoVisitor = await ctx.store("POST", "/store/personalization/identify", { token: shopper.token })
       expectEqual(idNoVisitor.status, 400, "identify without x-visitor-id")
       expect(/^x-visitor-id/.test(idNoVisitor.body?.message), `the 400 names x-visitor-id: ${JSON.stringify(idNoVisitor.body)}`)
@@ -166,11 +167,7 @@ export default {
       }, "the customer in the segment")
       expectEqual(me.segments, [{ handle: segment.handle, name: segment.name }], "the customer's public segments")
       expectEqual(me.consent.personalization.status, "granted", "the visitor's consent carried over")
-      const groups = await ctx.waitFor(async () => {
-        const g = await customerGroupIds(ctx, shopper.customerId)
-        return g.includes(segment.customer_group_id) ? g : null
-      }, "the customer in the managed group")
-      expect(groups.includes(segment.customer_group_id), "managed group link")
+      await ctx.waitFor(() => inGroup(ctx, shopper.customerId, segment.customer_group_id), "the customer in the managed group (SQL)")
       const [visitorRow] = await sql(`SELECT merged_into_id FROM personalization_customer_profile WHERE visitor_id = $1`, [vid])
       const [customerRow] = await sql(`SELECT id FROM personalization_customer_profile WHERE customer_id = $1 AND deleted_at IS NULL`, [shopper.customerId])
       expectEqual(visitorRow.merged_into_id, customerRow.id, "the visitor profile is merged into the customer's (SQL)")

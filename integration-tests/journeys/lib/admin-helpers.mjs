@@ -1,90 +1,76 @@
-// What a merchant does over the admin API in the visitor, merchant and time journeys: segments, offers (an automatic
-// promotion, a sale price list) gated to a segment, placements, and the reads that check the managed group.
-// Every helper asserts the answer's status AND that what was stored equals what was sent.
+// Merchant helpers the visitor, merchant and time journeys need beyond lib/merchant.mjs (segments, promotions,
+// promotion gating, members, group checks live there): a sale price list gated to a segment, a customer's stays, and
+// demo products with a price. Each asserts what was stored equals what was sent.
 import { ok } from "./context.mjs"
+import { gatePromotion, promotionGroupIds } from "./merchant.mjs"
 
-/** POST /admin/personalization/segments; asserts the stored segment equals the request and has a managed group. */
-export async function createSegment(ctx, { handle, name, rule_text, is_public = false, status = "active", description }) {
-  const body = { handle, name, rule_text, is_public, status, ...(description ? { description } : {}) }
-  const { segment } = ok(await ctx.admin("POST", "/admin/personalization/segments", body), `create segment ${handle}`, 201)
-  ctx.expectEqual(
-    { handle: segment.handle, name: segment.name, status: segment.status, is_public: segment.is_public },
-    { handle, name, status, is_public },
-    `segment ${handle} as stored`
-  )
-  ctx.expect(segment.rule_text, `segment ${handle} has a canonical rule_text`)
-  if (status === "active") ctx.expect(segment.customer_group_id, `active segment ${handle} owns a managed customer group`)
-  return segment
-}
-
-/** An automatic, active percentage promotion on the order (automatic promotions need a code). */
-export async function createAutomaticPromotion(ctx, { code, percent }) {
-  const body = {
-    code,
-    type: "standard",
-    status: "active",
-    is_automatic: true,
-    application_method: { type: "percentage", target_type: "order", value: percent, allocation: "across", currency_code: ctx.demo.currency },
-  }
-  const { promotion } = ok(await ctx.admin("POST", "/admin/promotions", body), `create promotion ${code}`)
-  ctx.expectEqual({ code: promotion.code, status: promotion.status, is_automatic: promotion.is_automatic }, { code, status: "active", is_automatic: true }, `promotion ${code} as stored`)
-  return promotion
-}
-
-/** An active sale price list with one price per given variant ({ variant_id, amount }). */
+/**
+ * A sale price list with one price per given variant ({ variant_id, amount }) in the demo currency, made as a DRAFT:
+ * a price list without rules prices everyone, so it is activated only after it is gated (`activatePriceList`).
+ */
 export async function createSalePriceList(ctx, { title, prices }) {
   const body = {
     title,
     description: `${title} (journey)`,
     type: "sale",
-    status: "active",
+    status: "draft",
     prices: prices.map((p) => ({ variant_id: p.variant_id, amount: p.amount, currency_code: ctx.demo.currency })),
   }
   const { price_list } = ok(await ctx.admin("POST", "/admin/price-lists", body), `create price list ${title}`)
-  ctx.expectEqual({ title: price_list.title, status: price_list.status, type: price_list.type }, { title, status: "active", type: "sale" }, `price list ${title} as stored`)
+  ctx.expectEqual([price_list.title, price_list.status, price_list.type], [title, "draft", "sale"], `price list ${title} as stored`)
+  // read back (the create answer leaves prices out; a price names its variant's price set, not the variant)
+  const { price_list: read } = ok(await ctx.admin("GET", `/admin/price-lists/${price_list.id}?fields=id,*prices`), `GET price list ${price_list.id}`)
+  const stored = read.prices.map((p) => `${Number(p.amount)} ${p.currency_code}`).sort()
+  ctx.expectEqual(stored, prices.map((p) => `${p.amount} ${ctx.demo.currency}`).sort(), `price list ${title} prices as stored`)
   return price_list
 }
 
 /**
- * POST /admin/personalization/segments/:id/gate; asserts the answer names the segment's group in a
- * `customer.groups.id in [...]` rule, then that the offer itself carries that rule (read back through Medusa).
+ * An automatic order promotion gated to a segment, made safely: created as a DRAFT (an active automatic promotion
+ * without the gate would discount every cart in the store, other journeys' too, if the journey stopped before gating),
+ * gated, then activated. Asserts the stored promotion and that the active one carries the segment's group rule.
  */
-export async function gate(ctx, segment, offer) {
-  const res = ok(await ctx.admin("POST", `/admin/personalization/segments/${segment.id}/gate`, offer), `gate ${JSON.stringify(offer)} to ${segment.handle}`)
-  const g = res.gate
-  ctx.expectEqual(g.customer_group_id, segment.customer_group_id, "gate: the segment's managed group")
-  ctx.expectEqual([g.rule.attribute, g.rule.operator], ["customer.groups.id", "in"], "gate: rule attribute and operator")
-  ctx.expect(g.rule.values.includes(segment.customer_group_id), `gate: rule values ${JSON.stringify(g.rule.values)} include the group`)
-  if (offer.promotion_id) {
-    const { rules } = ok(await ctx.admin("GET", `/admin/promotions/${offer.promotion_id}/rules`), "read the promotion's rules")
-    const rule = rules.find((r) => r.attribute === "customer.groups.id")
-    ctx.expect(rule && rule.operator === "in" && rule.values.map((v) => v.value).includes(segment.customer_group_id), `promotion rules name the group: ${JSON.stringify(rules)}`)
-  } else {
-    const { price_list } = ok(await ctx.admin("GET", `/admin/price-lists/${offer.price_list_id}`), "read the price list")
-    const groups = price_list.rules?.["customer.groups.id"] ?? price_list.rules?.customer_group_id ?? []
-    ctx.expect([].concat(groups).includes(segment.customer_group_id), `price list rules name the group: ${JSON.stringify(price_list.rules)}`)
+export async function createGatedPromotion(ctx, segment, { code, type = "percentage", value = 10 }) {
+  const body = {
+    code,
+    type: "standard",
+    status: "draft",
+    is_automatic: true,
+    application_method: { type, target_type: "order", value, allocation: "across", currency_code: ctx.demo.currency },
   }
-  return g
+  const { promotion } = ok(await ctx.admin("POST", "/admin/promotions", body), `create promotion ${code}`)
+  ctx.expectEqual([promotion.code, promotion.status, promotion.is_automatic], [code, "draft", true], `promotion ${code} as stored`)
+  await gatePromotion(ctx, segment, promotion)
+  const { promotion: active } = ok(await ctx.admin("POST", `/admin/promotions/${promotion.id}`, { status: "active" }), `activate promotion ${code}`)
+  ctx.expectEqual(active.status, "active", `promotion ${code} status`)
+  ctx.expect((await promotionGroupIds(ctx, promotion.id)).includes(segment.customer_group_id), `active promotion ${code} keeps the segment's group rule`)
+  return active
 }
 
-/** The customer groups a customer is in, as Medusa's admin API reports them. */
-export async function customerGroupIds(ctx, customerId) {
-  const { customer } = ok(await ctx.admin("GET", `/admin/customers/${customerId}?fields=id,*groups`), `read customer ${customerId}`)
-  return (customer.groups ?? []).map((g) => g.id).sort()
+/** Activates a (gated) price list; asserts it is active and still carries its rules. */
+export async function activatePriceList(ctx, priceList) {
+  const { price_list } = ok(await ctx.admin("POST", `/admin/price-lists/${priceList.id}`, { status: "active" }), `activate price list ${priceList.title}`)
+  ctx.expectEqual(price_list.status, "active", `price list ${priceList.title} status`)
+  ctx.expect(Object.keys(price_list.rules ?? {}).length > 0, `an active price list without rules would price everyone: ${JSON.stringify(price_list.rules)}`)
+  return price_list
 }
 
-/** GET /admin/personalization/customers/:id/segments → { current, history }. */
+/** Gates a price list to a segment; asserts the answer and the price list's own rules name the segment's group. */
+export async function gatePriceList(ctx, segment, priceList) {
+  const { gate } = ok(await ctx.admin("POST", `/admin/personalization/segments/${segment.id}/gate`, { price_list_id: priceList.id }), `gate price list ${priceList.title}`)
+  ctx.expectEqual([gate.price_list_id, gate.customer_group_id, gate.rule.attribute, gate.rule.operator], [priceList.id, segment.customer_group_id, "customer.groups.id", "in"], "gate answer")
+  const { price_list } = ok(await ctx.admin("GET", `/admin/price-lists/${priceList.id}`), `GET price list ${priceList.id}`)
+  const groups = [].concat(price_list.rules?.["customer.groups.id"] ?? [])
+  ctx.expect(groups.includes(segment.customer_group_id), `price list rules lack group ${segment.customer_group_id}: ${JSON.stringify(price_list.rules)}`)
+  return gate
+}
+
+/** GET /admin/personalization/customers/:id/segments → { current, history } (stays with segment, reasons, times). */
 export async function customerSegments(ctx, customerId) {
   return ok(await ctx.admin("GET", `/admin/personalization/customers/${customerId}/segments?limit=100`), `segments of ${customerId}`)
 }
 
-/** The open stay of a customer in a segment (admin view), or undefined. */
-export async function openStay(ctx, customerId, segmentId) {
-  const { current } = await customerSegments(ctx, customerId)
-  return current.find((m) => m.segment.id === segmentId)
-}
-
-/** The first `n` demo products with a priced first variant (amount from the region's calculated price). */
+/** The first `n` demo products whose first variant has a price in the demo region. */
 export function pricedProducts(ctx, n) {
   const list = ctx.demo.products.filter((p) => p.variants?.[0]?.calculated_price?.calculated_amount != null).slice(0, n)
   if (list.length < n) throw new Error(`the demo store has ${list.length} priced products, ${n} needed`)
