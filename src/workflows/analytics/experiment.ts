@@ -1,9 +1,9 @@
-import { randomUUID } from "crypto"
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { acquireLockStep, releaseLockStep } from "@medusajs/medusa/core-flows"
 import { PERSONALIZATION_MODULE } from "../../modules/personalization"
 import type PersonalizationModuleService from "../../modules/personalization/service"
 import { assertExperimentTarget } from "../../lib/experiments/targets"
+import { saltForNewExperiment } from "../../lib/experiments/salt"
 import { experimentsChanged, type ExperimentTargetType } from "../../lib/experiments/expose"
 import { notFound } from "../../lib/errors"
 import { inTransaction } from "../../lib/db/transaction"
@@ -15,6 +15,8 @@ export type CreateExperimentInput = {
   holdout_percent: number
   conversion_window_days: number
   min_sample: number
+  /** Admin/test only: fixes the assignment hash's salt (see lib/experiments/salt.ts); random when omitted. */
+  salt?: string
   now?: Date | string
 }
 
@@ -31,10 +33,10 @@ export const assertExperimentTargetStep = createStep(
 export const createExperimentStep = createStep(
   "personalization-create-experiment",
   async (input: Omit<CreateExperimentInput, "now"> & { now: Date }, { container }) => {
-    const { now, ...data } = input
+    const { now, salt, ...data } = input
     const created = await service(container).createExperiments({
       ...data,
-      salt: randomUUID(),
+      salt: await saltForNewExperiment(container, salt),
       status: "running",
       started_at: now,
       ended_at: null,
@@ -64,6 +66,7 @@ export const createExperimentWorkflow = createWorkflow("personalization-create-e
       holdout_percent: input.holdout_percent,
       conversion_window_days: input.conversion_window_days,
       min_sample: input.min_sample,
+      salt: input.salt,
       now: args.now,
     }))
   )

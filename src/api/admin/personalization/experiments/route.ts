@@ -38,6 +38,7 @@ export const POST = withConflicts(async (req: AuthenticatedMedusaRequest<AdminCr
       holdout_percent: body.holdout_percent ?? (option >= 1 ? Math.round(option) : 10),
       conversion_window_days: body.conversion_window_days,
       min_sample: body.min_sample,
+      salt: body.salt,
     },
   })
   res.status(201).json(await experimentWithResults(req.scope, result.id))

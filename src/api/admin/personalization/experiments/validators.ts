@@ -1,4 +1,5 @@
 import { z } from "@medusajs/framework/zod"
+import { ExperimentSalt } from "../../../../lib/experiments/salt"
 
 const name = z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters")
 const windowDays = z.number().int("must be a whole number of days").min(1, "must be at least 1").max(90, "must be at most 90")
@@ -14,6 +15,11 @@ export const AdminCreateExperiment = z
     conversion_window_days: windowDays.default(7),
     /** Subjects each arm needs before a verdict. */
     min_sample: minSample.default(100),
+    /**
+     * Admin/test only: a fixed salt for the assignment hash, so the split is reproducible (tests pin one). Random
+     * when omitted; never returned; refused when another experiment already uses it (lib/experiments/salt.ts).
+     */
+    salt: ExperimentSalt.optional(),
   })
   .strict()
 export type AdminCreateExperimentType = z.infer<typeof AdminCreateExperiment>
