@@ -7,6 +7,7 @@ import { saltForNewExperiment } from "../../lib/experiments/salt"
 import { experimentsChanged, type ExperimentTargetType } from "../../lib/experiments/expose"
 import { notFound } from "../../lib/errors"
 import { inTransaction } from "../../lib/db/transaction"
+import { addPromotionHoldoutRuleStep, removePromotionHoldoutRuleStep, repriceHoldoutCartsStep } from "./experiment-promotion-steps"
 
 export type CreateExperimentInput = {
   name: string
@@ -70,7 +71,10 @@ export const createExperimentWorkflow = createWorkflow("personalization-create-e
       now: args.now,
     }))
   )
+  // a promotion holdout: the promotion's holdout rule, then members' open carts re-priced (control loses it now)
+  const holdout = addPromotionHoldoutRuleStep(transform({ created }, ({ created }) => ({ experiment_id: created.id })))
   releaseLockStep({ key: args.lockKey })
+  repriceHoldoutCartsStep(holdout)
   return new WorkflowResponse(created)
 })
 
@@ -108,7 +112,10 @@ export const stopExperimentWorkflow = createWorkflow("personalization-stop-exper
     status: "stopped",
     ended_at: input.now ? new Date(input.now) : new Date(),
   }))
-  return new WorkflowResponse(updateExperimentStep(data))
+  const stopped = updateExperimentStep(data)
+  // a promotion holdout: the rule goes and members' open carts are re-priced (the control arm gets it back now)
+  repriceHoldoutCartsStep(removePromotionHoldoutRuleStep({ experiment_id: input.id }))
+  return new WorkflowResponse(stopped)
 })
 
 /** Soft-deletes an experiment and its exposures (one statement each); compensation restores both. 404 for an unknown id. */
@@ -143,5 +150,7 @@ export const deleteExperimentStep = createStep(
 )
 
 export const deleteExperimentWorkflow = createWorkflow("personalization-delete-experiment", (input: { id: string }) => {
-  return new WorkflowResponse(deleteExperimentStep(input))
+  const deleted = deleteExperimentStep(input)
+  repriceHoldoutCartsStep(removePromotionHoldoutRuleStep({ experiment_id: input.id }))
+  return new WorkflowResponse(deleted)
 })
