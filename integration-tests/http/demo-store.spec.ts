@@ -4,6 +4,11 @@ import path from "path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { seedDemoStore, type SeedDemoResult } from "../../src/scripts/demo/seed"
+import { adminHeaders } from "../helpers/auth"
+import { placeOrder, waitFor } from "../helpers/storefront"
+import { sql } from "../../src/lib/db/raw-sql"
+import { recordConsentWorkflow } from "../../src/workflows/privacy/record-consent"
+import { updateSegmentWorkflow } from "../../src/workflows/segments/update-segment"
 
 jest.setTimeout(180_000)
 
@@ -19,6 +24,29 @@ medusaIntegrationTestRunner({
     beforeAll(async () => {
       seeded = await seedDemoStore(getContainer(), { customers: 10, products: 8, now: NOW, log: (m) => logs.push(m) })
     })
+
+    /** Open members of a segment (profile ids, sorted). */
+    const openMembers = async (segmentId: string) =>
+      (
+        await sql<{ profile_id: string }>(
+          getContainer(),
+          `SELECT profile_id FROM personalization_segment_membership
+            WHERE segment_id = $1 AND exited_at IS NULL AND deleted_at IS NULL`,
+          [segmentId]
+        )
+      )
+        .map((r) => r.profile_id)
+        .sort()
+    /** Handles of the segments a profile is an open member of (sorted). */
+    const segmentsOf = async (profileId: string) =>
+      (
+        await sql<{ handle: string }>(
+          getContainer(),
+          `SELECT s.handle FROM personalization_segment_membership m JOIN personalization_segment s ON s.id = m.segment_id
+            WHERE m.profile_id = $1 AND m.exited_at IS NULL AND m.deleted_at IS NULL ORDER BY s.handle`,
+          [profileId]
+        )
+      ).map((r) => r.handle)
 
     describe("seeded data", () => {
       it("has a catalogue, shoppers of every kind, and orders spread over the history window", async () => {
@@ -63,6 +91,91 @@ medusaIntegrationTestRunner({
         expect(members["guests"]).toBeGreaterThanOrEqual(1)
         expect(members["one-time-buyers"]).toBeGreaterThanOrEqual(1)
         expect(members["lapsed"]).toBeGreaterThanOrEqual(1)
+      })
+
+      it("the guests segment holds guest shoppers only: consenting guests with an order, never an anonymous visitor (issue #16)", async () => {
+        const c = getContainer()
+        const [guests] = await c.resolve<any>("personalization").listSegments({ handle: "guests" })
+        expect(guests.rule_text).toBe("has_account = FALSE AND orders_count >= 1")
+        // its members are exactly the consenting account-less profiles with an order (independent SQL)
+        const want = await sql<{ id: string }>(
+          c,
+          `SELECT id FROM personalization_customer_profile
+            WHERE has_account = false AND orders_count >= 1 AND customer_id IS NOT NULL AND deleted_at IS NULL
+              AND merged_into_id IS NULL AND consent -> 'personalization' ->> 'status' = 'granted'`
+        )
+        expect(want.length).toBeGreaterThanOrEqual(1)
+        expect(await openMembers(guests.id)).toEqual(want.map((r) => r.id).sort())
+
+        // A consenting anonymous visitor: evaluated on consent (it enters a segment with the old rule,
+        // has_account = false), but is no guest shopper.
+        const admin = (await adminHeaders(c)).headers
+        const old = await api.post(
+          "/admin/personalization/segments",
+          { handle: "no-account", name: "No account", rule_text: "has_account = false", status: "active" },
+          { headers: admin }
+        )
+        expect(old.status).toBe(201)
+        const visitor = { "x-publishable-api-key": seeded.publishableKey, "x-visitor-id": "demo-visitor-guests-0001" }
+        const consent = await api.post("/store/personalization/consent", { purposes: { personalization: "granted" } }, { headers: visitor })
+        expect(consent.status).toBe(200)
+        const [profile] = await sql<{ id: string; has_account: boolean; orders_count: number }>(
+          c,
+          `SELECT id, has_account, orders_count FROM personalization_customer_profile WHERE visitor_id = $1`,
+          [visitor["x-visitor-id"]]
+        )
+        expect(profile).toMatchObject({ has_account: false, orders_count: 0 })
+        expect(await segmentsOf(profile.id)).toEqual(["no-account"])
+
+        // A guest checkout (no account) gets a profile with has_account = false and its order; once it consents
+        // (at checkout, as the seed's guests do) it is a guest shopper.
+        const order = await placeOrder(api, { email: "walk-in@demo.example", customerId: "", headers: { "x-publishable-api-key": seeded.publishableKey } })
+        const { data: placed } = await c.resolve(ContainerRegistrationKeys.QUERY).graph({
+          entity: "order",
+          fields: ["id", "customer.id", "customer.has_account"],
+          filters: { id: order.id },
+        })
+        expect(placed[0].customer).toMatchObject({ has_account: false }) // Medusa made a guest customer for the email
+        const guestId: string = placed[0].customer.id
+        const guestProfile = await waitFor(async () => {
+          const [p] = await sql<{ id: string; has_account: boolean; orders_count: number }>(
+            c,
+            `SELECT id, has_account, orders_count FROM personalization_customer_profile WHERE customer_id = $1 AND orders_count >= 1`,
+            [guestId]
+          )
+          return p
+        }, "the guest's profile with its order")
+        expect(guestProfile).toMatchObject({ has_account: false, orders_count: 1 })
+        expect(await segmentsOf(guestProfile.id)).toEqual([]) // no consent yet
+        await recordConsentWorkflow(c).run({
+          input: { subject: { customer_id: guestId }, decisions: [{ purpose: "personalization", status: "granted" }], source: "store" },
+        })
+        expect(await segmentsOf(guestProfile.id)).toEqual(expect.arrayContaining(["guests", "no-account", "one-time-buyers"]))
+        expect(await openMembers(guests.id)).toEqual([...want.map((r) => r.id), guestProfile.id].sort())
+      })
+
+      it("an already-seeded store whose guests segment still has the superseded rule gets the new one on the next seed run; an edited rule is kept", async () => {
+        const c = getContainer()
+        const service = c.resolve<any>("personalization")
+        const [guests] = await service.listSegments({ handle: "guests" })
+        const before = await openMembers(guests.id)
+        const visitor = { "x-publishable-api-key": seeded.publishableKey, "x-visitor-id": "demo-visitor-guests-0002" }
+        expect((await api.post("/store/personalization/consent", { purposes: { personalization: "granted" } }, { headers: visitor })).status).toBe(200)
+        await updateSegmentWorkflow(c).run({ input: { id: guests.id, rule_text: "has_account = false" } })
+        expect((await openMembers(guests.id)).length).toBeGreaterThan(before.length) // the old rule admits visitors
+
+        const again = await seedDemoStore(c, { customers: 10, products: 8, log: () => {} })
+        expect(again.skipped).toBe(true)
+        const [upgraded] = await service.listSegments({ handle: "guests" })
+        expect(upgraded.rule_text).toBe("has_account = FALSE AND orders_count >= 1")
+        expect(await openMembers(guests.id)).toEqual(before)
+
+        // a merchant's own rule is not a superseded demo rule: left as it is
+        await updateSegmentWorkflow(c).run({ input: { id: guests.id, rule_text: "has_account = false AND orders_count >= 2" } })
+        await seedDemoStore(c, { customers: 10, products: 8, log: () => {} })
+        const [kept] = await service.listSegments({ handle: "guests" })
+        expect(kept.rule_text).toBe("has_account = FALSE AND orders_count >= 2")
+        await updateSegmentWorkflow(c).run({ input: { id: guests.id, rule_text: "has_account = false AND orders_count >= 1" } })
       })
 
       it("is idempotent: a second seed leaves the store alone", async () => {

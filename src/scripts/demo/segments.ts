@@ -2,6 +2,8 @@
 // mirrored exactly like segments made in the admin).
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { createSegmentWorkflow } from "../../workflows/segments/create-segment"
+import { updateSegmentWorkflow } from "../../workflows/segments/update-segment"
+import { format, parse } from "../../core/rules"
 
 export const DEMO_SEGMENTS = [
   {
@@ -36,17 +38,40 @@ export const DEMO_SEGMENTS = [
     handle: "guests",
     name: "Guest shoppers",
     description: "Checked out without creating an account.",
-    rule_text: "has_account = false",
+    // has_account is false for anonymous visitors too: only an order makes a guest shopper
+    rule_text: "has_account = false AND orders_count >= 1",
     is_public: false,
   },
 ] as const
 
-/** Creates each demo segment; a handle that already exists is reported and skipped. */
+/**
+ * Rules earlier seeds gave a demo segment that did not match its description. A store seeded with one, and not
+ * edited since, gets the current rule on the next seed run; a rule the merchant changed is left alone.
+ */
+const SUPERSEDED_RULES: Record<string, string[]> = {
+  guests: ["has_account = false"], // matched every consenting anonymous visitor (issue #16)
+}
+
+/**
+ * Creates each demo segment; a handle that already exists is skipped, unless it still has a superseded demo rule
+ * (then its rule is updated through the segment workflow, which refreshes its members).
+ */
 export async function createDemoSegments(container: MedusaContainer, log: (m: string) => void) {
   const created: string[] = []
-  const existing = await existingHandles(container)
+  const existing = await existingSegments(container)
   for (const s of DEMO_SEGMENTS) {
-    if (existing.has(s.handle)) continue
+    const current = existing.get(s.handle)
+    if (current) {
+      if (SUPERSEDED_RULES[s.handle]?.some((old) => sameRule(old, current.rule_text))) {
+        try {
+          await updateSegmentWorkflow(container).run({ input: { id: current.id, rule_text: s.rule_text } })
+          log(`segment ${s.handle}: rule updated to '${s.rule_text}'`)
+        } catch (e: any) {
+          log(`segment ${s.handle}: ${e?.message ?? e}`)
+        }
+      }
+      continue
+    }
     try {
       await createSegmentWorkflow(container).run({
         input: { ...s, status: "active", purpose: "personalization" },
@@ -59,8 +84,22 @@ export async function createDemoSegments(container: MedusaContainer, log: (m: st
   return created
 }
 
-async function existingHandles(container: MedusaContainer): Promise<Set<string>> {
+/** Same rule up to spelling (keyword case, spacing): compared in canonical text form. */
+function sameRule(a: string, b: string): boolean {
+  try {
+    return format(parse(a)) === format(parse(b))
+  } catch {
+    return false
+  }
+}
+
+type ExistingSegment = { id: string; handle: string; rule_text: string }
+
+async function existingSegments(container: MedusaContainer): Promise<Map<string, ExistingSegment>> {
   const service = container.resolve<any>("personalization")
-  const rows = await service.listSegments({ handle: DEMO_SEGMENTS.map((s) => s.handle) }, { select: ["handle"] })
-  return new Set(rows.map((r: { handle: string }) => r.handle))
+  const rows: ExistingSegment[] = await service.listSegments(
+    { handle: DEMO_SEGMENTS.map((s) => s.handle) },
+    { select: ["id", "handle", "rule_text"] }
+  )
+  return new Map(rows.map((r) => [r.handle, r]))
 }
