@@ -2,7 +2,8 @@
 // with the publishable key the seed created.
 import path from "path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { updateStoresWorkflow } from "@medusajs/medusa/core-flows"
 import { seedDemoStore, type SeedDemoResult } from "../../src/scripts/demo/seed"
 import { adminHeaders } from "../helpers/auth"
 import { placeOrder, waitFor } from "../helpers/storefront"
@@ -182,6 +183,71 @@ medusaIntegrationTestRunner({
         const again = await seedDemoStore(getContainer(), { customers: 10, products: 8, log: () => {} })
         expect(again.skipped).toBe(true)
         expect(again.publishableKey).toBe(seeded.publishableKey)
+      })
+    })
+
+    describe("the store's default region (issue #16)", () => {
+      const store = () => ({ "x-publishable-api-key": seeded.publishableKey, "x-visitor-id": "demo-visitor-region-0001" })
+      const get = (url: string) => api.get(url, { headers: store(), validateStatus: () => true })
+
+      async function setDefaultRegion(id: string | null) {
+        const c = getContainer()
+        const [s] = await c.resolve(Modules.STORE).listStores()
+        await updateStoresWorkflow(c).run({ input: { selector: { id: s.id }, update: { default_region_id: id } } })
+      }
+      async function defaultRegion() {
+        const [s] = await getContainer().resolve(Modules.STORE).listStores({}, { select: ["id", "default_region_id"] })
+        return s.default_region_id
+      }
+
+      // Per test: the runner restores the database to the suite's post-seed snapshot before every test.
+      async function placement() {
+        const c = getContainer()
+        const { data: products } = await c.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "product", fields: ["id"] })
+        const created = await api.post(
+          "/admin/personalization/placements",
+          { handle: "demo.home", variants: [{ name: "Everyone", content: { title: "Hello", product_ids: [products[0].id] } }] },
+          { headers: (await adminHeaders(c)).headers, validateStatus: () => true }
+        )
+        expect({ status: created.status, body: created.status === 201 ? null : created.data }).toEqual({ status: 201, body: null })
+      }
+
+      it("is the demo region: sections and recommendations answer without region_id, priced in it", async () => {
+        expect(await defaultRegion()).toBe(seeded.regionId)
+        await placement()
+        const sections = await get("/store/personalization/sections?placement=demo.home")
+        expect(sections.status).toBe(200)
+        expect(sections.data.region).toEqual({ id: seeded.regionId, currency_code: "eur" })
+        expect(sections.data.sections[0].products[0].variants[0].calculated_price.currency_code).toBe("eur")
+        const recs = await get("/store/personalization/recommendations?limit=3")
+        expect(recs.status).toBe(200)
+        expect(recs.data.region_id).toBe(seeded.regionId)
+        expect(recs.data.recommendations.length).toBeGreaterThan(0)
+      })
+
+      it("a store without one: a clear 400 naming region_id unless the call names a region; the next seed run sets it", async () => {
+        await placement()
+        await setDefaultRegion(null)
+        try {
+          expect(await defaultRegion()).toBeNull()
+          for (const url of ["/store/personalization/sections?placement=demo.home", "/store/personalization/recommendations?limit=3"]) {
+            const res = await get(url)
+            expect({ url, status: res.status, message: res.data.message }).toEqual({
+              url,
+              status: 400,
+              message: "region_id: required (the store has no default region)",
+            })
+            const named = await get(`${url}&region_id=${seeded.regionId}`)
+            expect({ url, status: named.status }).toEqual({ url, status: 200 })
+          }
+          // a store seeded before the default region existed gets it on the next (skipped) seed run
+          const again = await seedDemoStore(getContainer(), { customers: 10, products: 8, log: () => {} })
+          expect(again).toMatchObject({ skipped: true, regionId: seeded.regionId })
+          expect(await defaultRegion()).toBe(seeded.regionId)
+          expect((await get("/store/personalization/sections?placement=demo.home")).status).toBe(200)
+        } finally {
+          if (!(await defaultRegion())) await setDefaultRegion(seeded.regionId!)
+        }
       })
     })
 

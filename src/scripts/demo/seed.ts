@@ -1,4 +1,4 @@
-// The demo store seed: a region you can check out in, a catalogue, shoppers with 180 days of history,
+// The demo store seed: a region you can check out in (the store's default region), a catalogue, shoppers with 180 days of history,
 // and example segments. `seedDemoStore` is idempotent: a store that already has the demo publishable key
 // is left alone (segments are still topped up).
 import type { MedusaContainer } from "@medusajs/framework/types"
@@ -8,7 +8,7 @@ import { planCustomers } from "./people"
 import { createRng } from "./prng"
 import { createCatalog } from "./products"
 import { createCustomersAndOrders } from "./orders"
-import { createPublishableKey, DEMO_KEY_TITLE, ensureAdminUser, setupStore } from "./store-setup"
+import { createPublishableKey, DEMO_KEY_TITLE, ensureAdminUser, ensureDefaultRegion, setupStore } from "./store-setup"
 
 export type SeedDemoOptions = {
   customers?: number // default 200
@@ -43,10 +43,12 @@ export async function seedDemoStore(container: MedusaContainer, opts: SeedDemoOp
   if (existing) {
     log("demo store already seeded; skipping the store data")
     if (admin) await ensureAdminUser(container, admin.email, admin.password)
+    // stores seeded before the demo region became the default get it now (storefront calls without region_id)
+    const regionId = await ensureDefaultRegion(container)
     const segments = wantSegments ? await seedSegments(container, log) : []
     // segments missing from an earlier run (e.g. interrupted) need their members computed
     if (segments.length && (opts.profiles ?? true)) await recomputeProfiles(container, opts.now ?? new Date(), log)
-    return { skipped: true, publishableKey: existing, segments, ms: Date.now() - started }
+    return { skipped: true, publishableKey: existing, regionId: regionId ?? undefined, segments, ms: Date.now() - started }
   }
 
   const rng = createRng(opts.seed ?? 42)

@@ -1,4 +1,4 @@
-// Region, taxes, sales channel, warehouse, shipping, publishable key, admin user: everything a
+// Region (the store's default), taxes, sales channel, warehouse, shipping, publishable key, admin user: everything a
 // storefront needs to check out for real. Each piece uses Medusa's own core-flows workflows.
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
@@ -56,9 +56,10 @@ export async function setupStore(container: MedusaContainer): Promise<StoreSetup
   })
 
   const { result: regions } = await createRegionsWorkflow(container).run({
-    input: { regions: [{ name: "Europe", currency_code: "eur", countries, payment_providers: ["pp_system_default"] }] },
+    input: { regions: [{ name: DEMO_REGION_NAME, currency_code: "eur", countries, payment_providers: ["pp_system_default"] }] },
   })
   const region = regions[0]
+  await ensureDefaultRegion(container, region.id)
   await createTaxRegionsWorkflow(container).run({
     input: countries.map((country_code) => ({ country_code, provider_id: "tp_system" })),
   })
@@ -128,6 +129,23 @@ export async function setupStore(container: MedusaContainer): Promise<StoreSetup
     shippingOptionId: options.find((o) => o.name === "Standard Shipping")!.id,
     shippingPrice,
   }
+}
+
+export const DEMO_REGION_NAME = "Europe"
+
+/**
+ * Makes a region the store's default (what storefront routes use when a call names no `region_id`), unless the
+ * store already has one. Without `regionId`, the demo region (by name) — so a store seeded before the demo set a
+ * default gets it on the next seed run. Returns the default region's id, or null when there is none to set.
+ */
+export async function ensureDefaultRegion(container: MedusaContainer, regionId?: string): Promise<string | null> {
+  const [store] = await container.resolve(Modules.STORE).listStores({}, { select: ["id", "default_region_id"] })
+  if (!store) return null
+  if (store.default_region_id) return store.default_region_id
+  const id = regionId ?? (await container.resolve(Modules.REGION).listRegions({ name: DEMO_REGION_NAME }, { select: ["id"] }))[0]?.id
+  if (!id) return null
+  await updateStoresWorkflow(container).run({ input: { selector: { id: store.id }, update: { default_region_id: id } } })
+  return id
 }
 
 /**
