@@ -6,11 +6,11 @@ import { ok } from "./context.mjs"
 const PASSWORD = "journey-pass-1"
 
 /**
- * Registers a customer account (auth identity → customer → login) and returns the shopper:
+ * Registers a customer account (auth identity → customer → login; the email at `domain`) and returns the shopper:
  * { email, password, customerId, token, sdk, visitorId, headers }.
  */
-export async function registerShopper(ctx, { label = "shopper", first_name = "Journey", last_name = "Shopper", visitorId } = {}) {
-  const email = `${ctx.unique(label)}@journeys.test`.toLowerCase()
+export async function registerShopper(ctx, { label = "shopper", domain = "journeys.test", first_name = "Journey", last_name = "Shopper", visitorId } = {}) {
+  const email = `${ctx.unique(label)}@${domain}`.toLowerCase()
   const sdk = ctx.sdk(visitorId ? { "x-visitor-id": visitorId } : {})
   await sdk.auth.register("customer", "emailpass", { email, password: PASSWORD })
   const { customer } = await sdk.store.customer.create({ email, first_name, last_name })
