@@ -89,6 +89,11 @@ async function main() {
 
 async function startPostgres() {
   fs.mkdirSync(dataDir, { recursive: true })
+  // As root, Postgres runs as an unprivileged user that must be able to reach node_modules and .dev-data:
+  // fail here in one line naming the directory and the fix, not with initdb's raw `spawn … EACCES`.
+  const { embeddedPgAccessProblem } = await import("./lib/pg-access.mjs")
+  const problem = await embeddedPgAccessProblem({ dataDir: path.join(dataDir, "pg") })
+  if (problem) throw new Error(problem)
   let port = fs.existsSync(portFile) ? Number(fs.readFileSync(portFile, "utf8")) : 0
   if (!port) {
     port = (await portIsFree(DEFAULT_PG_PORT)) ? DEFAULT_PG_PORT : await freePort()

