@@ -7,7 +7,7 @@ import { Modules } from "@medusajs/framework/utils"
 import { adminHeaders, publishableKey } from "../helpers/auth"
 import { registerShopper, waitFor, type Shopper } from "../helpers/storefront"
 import { sql } from "../../src/lib/db/raw-sql"
-import { assignArm } from "../../src/core/stats"
+import { saltSplitting } from "../helpers/experiments"
 
 jest.setTimeout(300_000)
 
@@ -106,27 +106,30 @@ medusaIntegrationTestRunner({
 
     it("a running experiment on the segment variant: the member's arm decides, as on the storefront, with no exposure logged", async () => {
       const vipVariant = placement.variants.find((v) => v.name === "VIP")!
-      const x = await post("/admin/personalization/experiments", {
-        name: "VIP hero",
-        target_type: "placement_variant",
-        target_id: vipVariant.id,
-        holdout_percent: 50,
-      })
-      expect(x.status).toBe(201)
-      const [{ salt }] = await sql<{ salt: string }>(getContainer(), `SELECT salt FROM personalization_experiment WHERE id = $1`, [
-        x.data.experiment.id,
-      ])
-      const arm = assignArm(`customer:${member.customerId}`, salt, 50)
+      // Both arms, each with an explicit salt that puts the member there (the customer id is random, so a random salt
+      // used to check one arm or the other by chance).
+      for (const arm of ["control", "treatment"] as const) {
+        const salt = saltSplitting(`preview-${arm}`, 50, (armOf) => armOf(`customer:${member.customerId}`) === arm)
+        const x = await post("/admin/personalization/experiments", {
+          name: `VIP hero (${arm})`,
+          target_type: "placement_variant",
+          target_id: vipVariant.id,
+          holdout_percent: 50,
+          salt,
+        })
+        expect(x.status).toBe(201)
 
-      const m = await preview(member.customerId)
-      expect(m.status).toBe(200)
-      expect(m.data.preview.candidates[0]).toMatchObject({
-        id: vipVariant.id,
-        held_out: arm === "control",
-        experiments: [{ experiment_id: x.data.experiment.id, arm }],
-      })
-      expect(m.data.preview.variant.name).toBe(arm === "control" ? "Everyone" : "VIP")
-      expect(await exposures()).toBe(0)
+        const m = await preview(member.customerId)
+        expect(m.status).toBe(200)
+        expect(m.data.preview.candidates[0]).toMatchObject({
+          id: vipVariant.id,
+          held_out: arm === "control",
+          experiments: [{ experiment_id: x.data.experiment.id, arm }],
+        })
+        expect(m.data.preview.variant.name).toBe(arm === "control" ? "Everyone" : "VIP")
+        expect(await exposures()).toBe(0)
+        expect((await post(`/admin/personalization/experiments/${x.data.experiment.id}/stop`, {})).status).toBe(200)
+      }
     })
 
     it("400 naming customer_id when missing, malformed or joined by an unknown field; 404 for an unknown placement or customer", async () => {

@@ -10,7 +10,8 @@ import { sql } from "../../src/lib/db/raw-sql"
 import segmentSnapshotsJob from "../../src/jobs/segment-snapshots"
 import { SEGMENT_DRIFT } from "../../src/lib/analytics/drift"
 import { assignAndExpose, experimentsChanged, firstNotHeldOut } from "../../src/lib/experiments/expose"
-import { assignArm, mulberry32, type Arm } from "../../src/core/stats"
+import { assignArm, mulberry32 } from "../../src/core/stats"
+import { saltSplitting } from "../helpers/experiments"
 import type PersonalizationModuleService from "../../src/modules/personalization/service"
 
 jest.setTimeout(300_000)
@@ -19,20 +20,6 @@ const DAY = 86_400_000
 const HOUR = 3_600_000
 const utcDay = (t: number) => new Date(Math.floor(t / DAY) * DAY)
 const iso = (d: Date) => d.toISOString().slice(0, 10)
-
-/**
- * A fixed experiment salt under which the subjects split as `ok` needs. Customer ids are random (ULIDs), so no
- * constant salt fixes their arms: the test takes the first salt of a fixed sequence that gives the split it relies on,
- * so that precondition is constructed rather than left to chance (with a random salt, e.g. all of a 10-member group
- * lands in one arm about once in 500 runs).
- */
-function saltSplitting(prefix: string, holdout: number, ok: (armOf: (subjectKey: string) => Arm) => boolean): string {
-  for (let i = 0; i < 1000; i++) {
-    const salt = `${prefix}-${String(i).padStart(4, "0")}`
-    if (ok((key) => assignArm(key, salt, holdout))) return salt
-  }
-  throw new Error(`none of the salts ${prefix}-0000…0999 splits the subjects as the test needs`)
-}
 
 medusaIntegrationTestRunner({
   medusaConfigFile: path.join(__dirname, "../.."),
