@@ -8,7 +8,8 @@ const base = {
   testEnvironment: "node",
   moduleFileExtensions: ["js", "ts", "json"],
   modulePathIgnorePatterns: ["dist/", "<rootDir>/.medusa/"],
-  setupFiles: ["./integration-tests/setup.js"],
+  // fast-check: one seed per test file, from FC_SEED when set, named in every property failure (issue #23).
+  setupFiles: ["./integration-tests/setup.js", "./integration-tests/fast-check-seed.js"],
   // Starts an embedded Postgres when DB_HOST / DATABASE_URL are unset (the SQL equivalence tests need one too).
   globalSetup: "./integration-tests/global-setup.mjs",
   globalTeardown: "./integration-tests/global-teardown.mjs",

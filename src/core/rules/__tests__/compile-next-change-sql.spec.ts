@@ -23,7 +23,8 @@ const H = 3_600_000
 describe("compileNextChangeSql ≤ nextChange (Postgres)", () => {
   let db: TestDb
   let subjects: Map<string, Subject>
-  const seed = Date.now() % 1_000_000
+  // the file's fast-check seed (FC_SEED or random, see integration-tests/fast-check-seed.js), so a failure replays
+  const seed = fc.readConfigureGlobal().seed ?? Date.now() % 1_000_000
 
   beforeAll(async () => {
     db = await createTestDb("nextchange")

@@ -20,7 +20,8 @@ const RULES = 600
 describe("evaluate ≡ compileSql (Postgres)", () => {
   let db: TestDb
   let subjects: Map<string, Subject>
-  const seed = Date.now() % 1_000_000
+  // the file's fast-check seed (FC_SEED or random, see integration-tests/fast-check-seed.js), so a failure replays
+  const seed = fc.readConfigureGlobal().seed ?? Date.now() % 1_000_000
 
   beforeAll(async () => {
     db = await createTestDb("equivalence")
