@@ -239,7 +239,8 @@ medusaIntegrationTestRunner({
     })
 
     describe("rate limits", () => {
-      it(`under the limit: ${UNDER_LIMIT} requests back to back are all 202 and every event is stored; other subjects are not charged`, async () => {
+      it("under the limit: 7 requests back to back are all 202 and every event is stored; other subjects are not charged", async () => {
+        expect(UNDER_LIMIT).toBe(7)
         const vid = visitor("limit")
         const h = asVisitor(vid)
         expect((await post(CONSENT, { purposes: { personalization: "granted" } }, h)).status).toBe(200)
