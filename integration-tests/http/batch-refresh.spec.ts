@@ -2,7 +2,7 @@
 // mirror memberships, and the membership read routes must tell the same story.
 import path from "path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { seedDemoStore, type SeedDemoResult } from "../../src/scripts/demo/seed"
 import { adminHeaders } from "../helpers/auth"
 import type PersonalizationModuleService from "../../src/modules/personalization/service"
@@ -15,6 +15,8 @@ import { backfillProfiles } from "../../src/lib/pipeline/backfill-profiles"
 import { sql } from "../../src/lib/db/raw-sql"
 import { diffSegment } from "../../src/lib/segments/segment-diff"
 import { refreshCustomerProfileWorkflow } from "../../src/workflows/pipeline"
+import { checkConsistency } from "../../src/lib/consistency"
+import checkConsistencyScript from "../../src/scripts/check-consistency"
 
 jest.setTimeout(600_000)
 
@@ -375,6 +377,52 @@ medusaIntegrationTestRunner({
         const run = await runScheduledRefresh(container, new Date(nextHour + 30_000))
         expect(run).toMatchObject({ ran: true, fired_at: new Date(nextHour).toISOString(), refreshed: segments.length, failed: 0 })
         expect(await runScheduledRefresh(container, new Date(nextHour + 90_000))).toEqual({ ran: false, reason: "not due" })
+      })
+
+      it("a member taken out of the managed group by hand is put back by the next scheduled refresh and by check:consistency --repair (issue #16)", async () => {
+        const container = getContainer()
+        const customers = container.resolve(Modules.CUSTOMER)
+        const segment = await segmentByHandle("repeat-buyers")
+        const groupId = segment.customer_group_id!
+        const stays = (await openMembers(segment.id)).filter((m) => m.customer_id)
+        expect(stays.length).toBeGreaterThanOrEqual(2)
+        const everyone = new Set(stays.map((m) => m.customer_id!))
+        const stayIds = stays.map((m) => m.id).sort()
+        expect(await groupCustomers(groupId)).toEqual(everyone) // consistent to begin with
+        const [first, second] = stays.map((m) => m.customer_id!)
+
+        // By hand past the admin (whose routes refuse it, segments.spec): a module call, as a script or another plugin makes.
+        await customers.removeCustomerFromGroup({ customer_id: first, customer_group_id: groupId })
+        const drift = await checkConsistency(container, { segmentIds: [segment.id] })
+        expect(drift.differences).toEqual([expect.objectContaining({ handle: "repeat-buyers", missing_in_group: [first], extra_in_group: [] })])
+
+        // the next scheduled full refresh restores the link; the member's stay is the same one (never closed)
+        const active = await personalization().listSegments({ status: "active" }, { take: null })
+        const touched = Math.max(...active.map((s) => new Date(s.last_refreshed_at ?? s.created_at).getTime()))
+        const nextHour = Math.floor(touched / HOUR) * HOUR + HOUR
+        const run = await runScheduledRefresh(container, new Date(nextHour + 30_000))
+        expect(run).toMatchObject({ ran: true, failed: 0 })
+        expect(await groupCustomers(groupId)).toEqual(everyone)
+        expect((await openMembers(segment.id)).filter((m) => m.customer_id).map((m) => m.id).sort()).toEqual(stayIds)
+        expect((await checkConsistency(container, { segmentIds: [segment.id] })).ok).toBe(true)
+
+        // again, repaired this time by `npm run check:consistency -- --repair`
+        await customers.removeCustomerFromGroup({ customer_id: second, customer_group_id: groupId })
+        const lines: string[] = []
+        const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+        const spy = jest.spyOn(logger, "info").mockImplementation((m: string) => (lines.push(String(m)), undefined as never))
+        const exitBefore = process.exitCode
+        try {
+          await checkConsistencyScript({ container, args: ["--repair"] } as never)
+          expect(process.exitCode).toBe(exitBefore)
+        } finally {
+          spy.mockRestore()
+          process.exitCode = exitBefore
+        }
+        expect(lines.join("\n")).toContain(`1 member(s) missing from the managed group: ${second}`)
+        expect(lines).toContain("repair: repeat-buyers → reconcile (+1/-0 group links)")
+        expect(await groupCustomers(groupId)).toEqual(everyone)
+        expect((await checkConsistency(container)).ok).toBe(true)
       })
 
       it("a failure mid-refresh undoes the applied batches and records the failed state", async () => {

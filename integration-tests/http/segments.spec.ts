@@ -131,6 +131,51 @@ medusaIntegrationTestRunner({
         expect(await customerModule.listCustomerGroups({ name: "Segment: Repeat buyers" })).toHaveLength(1)
       })
 
+      it("refuses hand edits of a managed group's members on Medusa's admin routes (409 naming group and segment); other groups stay editable", async () => {
+        const customers = getContainer().resolve(Modules.CUSTOMER)
+        const segment = await createSegment({ status: "active" })
+        const managedId: string = segment.customer_group_id
+        const [ann, bob] = await customers.createCustomers([{ email: "ann@example.com" }, { email: "bob@example.com" }])
+        const [plain] = await customers.createCustomerGroups([{ name: "Wholesale" }])
+        const members = async (groupId: string) =>
+          (await customers.listCustomerGroupCustomers({ customer_group_id: groupId }, { take: null })).map((l) => l.customer_id).sort()
+
+        // Allowed side first: a group the plugin does not manage is edited through both routes as usual.
+        expect((await post(`/admin/customer-groups/${plain.id}/customers`, { add: [ann.id] })).status).toBe(200)
+        expect((await post(`/admin/customers/${bob.id}/customer-groups`, { add: [plain.id] })).status).toBe(200)
+        expect(await members(plain.id)).toEqual([ann.id, bob.id].sort())
+        expect((await post(`/admin/customer-groups/${plain.id}/customers`, { remove: [ann.id] })).status).toBe(200)
+        expect((await post(`/admin/customers/${bob.id}/customer-groups`, { remove: [plain.id] })).status).toBe(200)
+        expect(await members(plain.id)).toEqual([])
+        // an empty edit of the managed group changes nothing and is not refused
+        expect((await post(`/admin/customer-groups/${managedId}/customers`, { add: [], remove: [] })).status).toBe(200)
+
+        // Refused side: ann is in the managed group (as the segment put her there); nobody may change that by hand.
+        await customers.addCustomerToGroup({ customer_id: ann.id, customer_group_id: managedId })
+        const why = `customer group 'Segment: Repeat buyers' (${managedId}) is managed by the segment 'repeat-buyers'`
+        const cases: [string, Record<string, string[]>, string][] = [
+          [`/admin/customer-groups/${managedId}/customers`, { add: [bob.id] }, "add"],
+          [`/admin/customer-groups/${managedId}/customers`, { remove: [ann.id] }, "remove"],
+          [`/admin/customer-groups/${managedId}/customers`, { add: [bob.id], remove: [ann.id] }, "add"],
+          [`/admin/customers/${bob.id}/customer-groups`, { add: [plain.id, managedId] }, "add.1"],
+          [`/admin/customers/${ann.id}/customer-groups`, { remove: [managedId] }, "remove.0"],
+        ]
+        for (const [url, body, field] of cases) {
+          const res = await post(url, body)
+          expect({ url, body, status: res.status }).toEqual({ url, body, status: 409 })
+          expect(res.data.message).toBe(
+            `${field}: ${why}: its members are the segment's members, so they cannot be added or removed by hand ` +
+              `(a change would be undone at the next refresh). Change the segment's rule instead.`
+          )
+        }
+        // nothing was written, not even the unmanaged half of the mixed call
+        expect(await members(managedId)).toEqual([ann.id])
+        expect(await members(plain.id)).toEqual([])
+        // without an admin token the guard says nothing about the group: Medusa's 401
+        const anonymous = await api.post(`/admin/customer-groups/${managedId}/customers`, { add: [bob.id] }, { validateStatus: () => true })
+        expect(anonymous.status).toBe(401)
+      })
+
       it("deleting removes the segment and its group", async () => {
         const segment = await createSegment()
         const res = await del(`${BASE}/${segment.id}`)

@@ -45,6 +45,8 @@ import { AdminGateSegment } from "./admin/personalization/segments/[id]/gate/val
 import { StoreGetSections } from "./store/personalization/sections/validators"
 // Segment preview (dry run)
 import { AdminPreviewSegment } from "./admin/personalization/segments/preview/validators"
+// Managed customer groups: Medusa's own member-edit routes refuse them (issue #16)
+import { refuseManagedGroupMembersEdit, refuseManagedGroupsOfCustomerEdit } from "./utils/managed-group-guard"
 // Placement preview for one customer (admin Placements page, issue #7)
 import { AdminPreviewPlacement } from "./admin/personalization/placements/[id]/preview/validators"
 
@@ -112,6 +114,9 @@ export default defineMiddlewares({
       bodyParser,
       middlewares: [maxBodySize(ADMIN_BODY_LIMIT), validateBody(AdminPreviewSegment)],
     },
+    // A segment's managed group changes only with the segment: hand edits through Medusa's routes are a 409.
+    { matcher: "/admin/customer-groups/:id/customers", methods: ["POST"], middlewares: [refuseManagedGroupMembersEdit] },
+    { matcher: "/admin/customers/:id/customer-groups", methods: ["POST"], middlewares: [refuseManagedGroupsOfCustomerEdit] },
   ],
 })
 
