@@ -138,7 +138,7 @@ medusaIntegrationTestRunner({
       // Real-time pipeline (tracked events → evaluate → membership write) must invalidate the cached [].
       expect((await post(EVENTS, { events: productViews(2, "sofas") }, h)).status).toBe(202)
       await waitFor(() => isMember(sofas.id, profileId), "pipeline entry")
-      await waitFor(async () => (await me(h)).length === 1, "me after the pipeline wrote", 5_000)
+      await waitFor(async () => (await me(h)).length === 1, "me after the pipeline wrote")
       expect(await me(h)).toEqual([{ handle: "sofa-lookers", name: "sofa-lookers" }]) // the private segment is not shown
 
       // Repeated reads are hits, not Postgres rebuilds.
@@ -199,7 +199,7 @@ medusaIntegrationTestRunner({
         const v = await consentingVisitor("redis")
         await post(EVENTS, { events: productViews(1, "chairs") }, v.h)
         await waitFor(() => isMember(seg.id, v.profileId), "entry")
-        await waitFor(async () => (await me(v.h)).length === 1, "me shows the segment", 5_000)
+        await waitFor(async () => (await me(v.h)).length === 1, "me shows the segment")
 
         const r = new Redis(process.env.MP_CACHE_REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 0 })
         await r.connect()
@@ -218,7 +218,7 @@ medusaIntegrationTestRunner({
 
         // Redis goes away mid-traffic.
         await stopCacheRedis()
-        await waitFor(async () => !membershipCacheStats(getContainer()).healthy, "cache notices the outage", 10_000)
+        await waitFor(async () => !membershipCacheStats(getContainer()).healthy, "cache notices the outage", 30_000)
         const fallbacks = membershipCacheStats(getContainer()).fallbacks
         const statuses: number[] = []
         for (let i = 0; i < 5; i++) statuses.push((await get(ME, v.h)).status)
@@ -232,7 +232,7 @@ medusaIntegrationTestRunner({
         expect((await me(v.h)).map((s) => s.handle)).toEqual(["chair-fans", "chair-lookers"])
 
         await startCacheRedis()
-        await waitFor(async () => membershipCacheStats(getContainer()).healthy, "cache back", 15_000)
+        await waitFor(async () => membershipCacheStats(getContainer()).healthy, "cache back", 30_000)
         const hits = membershipCacheStats(getContainer()).hits
         expect((await me(v.h)).map((s) => s.handle)).toEqual(["chair-fans", "chair-lookers"]) // refill
         expect((await me(v.h)).map((s) => s.handle)).toEqual(["chair-fans", "chair-lookers"]) // hit
