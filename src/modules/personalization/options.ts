@@ -141,9 +141,29 @@ function isValidCron(expression: string): boolean {
 
 const MEDUSA_INJECTED_KEYS = new Set(["database"])
 
+// Options renamed by a release, old dotted path → new one (also listed in CHANGELOG.md). After an upgrade, a
+// medusa-config.ts still using an old name fails the boot saying what it is called now, instead of strict parsing's
+// bare "unrecognized key". None so far; add an entry whenever an option is renamed.
+export const RENAMED_OPTIONS: Readonly<Record<string, string>> = {}
+
+/** "<old>: renamed to <new>" for each renamed option the raw options still use. */
+export function renamedOptionIssues(raw: Record<string, unknown>, renamed: Readonly<Record<string, string>> = RENAMED_OPTIONS): string[] {
+  const has = (dotted: string) => {
+    let cur: unknown = raw
+    for (const part of dotted.split(".")) {
+      if (!cur || typeof cur !== "object" || !(part in (cur as object))) return false
+      cur = (cur as Record<string, unknown>)[part]
+    }
+    return cur !== undefined
+  }
+  return Object.entries(renamed)
+    .filter(([from]) => has(from))
+    .map(([from, to]) => `${from}: renamed to ${to} (see CHANGELOG.md)`)
+}
+
 export type PluginOptions = z.output<typeof PluginOptionsSchema>
 
-export function parsePluginOptions(raw: unknown): PluginOptions {
+export function parsePluginOptions(raw: unknown, renamed: Readonly<Record<string, string>> = RENAMED_OPTIONS): PluginOptions {
   // Unset keys (e.g. `redisUrl: process.env.REDIS_URL` without the variable) mean "default";
   // keys Medusa itself adds to module options (the database connection) are not ours to judge.
   const input = Object.fromEntries(
@@ -151,6 +171,8 @@ export function parsePluginOptions(raw: unknown): PluginOptions {
       ([k, v]) => v !== undefined && !MEDUSA_INJECTED_KEYS.has(k)
     )
   )
+  const renames = renamedOptionIssues(input, renamed)
+  if (renames.length) throw new Error(`medusa-personalization: invalid plugin options — ${renames.join("; ")}`)
   const parsed = PluginOptionsSchema.safeParse(input)
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")
