@@ -246,6 +246,32 @@ medusaIntegrationTestRunner({
         expect((await orderTotals(done.data.order.id)).adjustmentCodes).toContain(promo.code)
       })
 
+      it("archiving a segment takes its discount off the former members' open carts without a cart write; checkout completes at full price", async () => {
+        const segment = await activeSegment("guard-archived", "email_domain = 'archived.guard.example'")
+        const promo = await gatedPromotion(segment.customer_group_id, 10)
+        const shopper = await member("archived", [segment])
+        const cartId = await openCart(api, shopper, 1)
+        const before = await getCart(api, shopper, cartId)
+        expect(codes(before)).toEqual([promo.code])
+        expect(Number(before.discount_total)).toBeGreaterThan(0)
+        await prepareCheckout(api, shopper, cartId)
+
+        await api.post(`/admin/personalization/segments/${segment.id}`, { status: "archived" }, { headers: admin })
+        expect(await openMembership(segment.id, shopper.customerId)).toBeUndefined()
+        expect(await inGroup(shopper.customerId, segment.customer_group_id)).toBe(false)
+        const after = await getCart(api, shopper, cartId) // a plain read: no cart write happened
+        expect(codes(after)).toEqual([])
+        expect(Number(after.discount_total)).toBe(0)
+        expect(Number(after.total)).toBeGreaterThan(Number(before.total))
+
+        await startPayment(api, shopper, cartId)
+        const done = await complete(shopper, cartId)
+        expect(done.data.type).toBe("order")
+        const order = await orderTotals(done.data.order.id)
+        expect(order.discount).toBe(0)
+        expect(order.total).toBe(Number(after.total))
+      })
+
       it("cannot decide (the plugin's membership table is gone): checkout is allowed with the discount and the skip is logged with the cart", async () => {
         const segment = await activeSegment("guard-undecided", "email_domain = 'undecided.guard.example'")
         const promo = await gatedPromotion(segment.customer_group_id, 10)

@@ -42,7 +42,8 @@ export async function staleSegmentDiscounts(container: Resolver, cart: CartForCh
     .map((p) => ({
       promotion: p,
       groups: (p.rules ?? [])
-        .filter((r) => r.attribute === GROUP_RULE_ATTRIBUTE)
+        // Only the rules that admit by group (`in` / `eq`); a `ne` rule (e.g. an experiment's holdout marker) excludes.
+        .filter((r) => r.attribute === GROUP_RULE_ATTRIBUTE && (r.operator === "in" || r.operator === "eq"))
         .flatMap((r) => (r.values ?? []).map((v) => v.value as string)),
     }))
     .filter((g) => g.groups.length)

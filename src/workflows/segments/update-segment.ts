@@ -7,6 +7,7 @@ import { renameManagedGroupStep } from "./steps/rename-managed-group"
 import { ensureManagedGroupStep } from "./steps/ensure-managed-group"
 import { emptyManagedGroupStep } from "./steps/empty-managed-group"
 import { closeMembershipsStep } from "./steps/close-memberships"
+import { repriceRemovedMembersCartsStep } from "./steps/reprice-removed-members-carts"
 import { recordAuditStep } from "../privacy/steps/record-audit"
 import { SYSTEM_ACTOR, type AuditActor } from "../../lib/privacy/audit"
 import { refreshSegmentWorkflow } from "./refresh-segment"
@@ -94,8 +95,12 @@ export const updateSegmentWorkflow = createWorkflow("personalization-update-segm
     ensureManagedGroupStep({ segment_id: input.id })
   })
   when("archived", { change }, ({ change }) => change.archived).then(() => {
-    emptyManagedGroupStep(transform({ change }, ({ change }) => ({ group_id: change.group_id })))
+    const emptied = emptyManagedGroupStep(transform({ change }, ({ change }) => ({ group_id: change.group_id })))
     closeMembershipsStep({ segment_id: input.id, reason: "segment archived" })
+    // Last: the former members' open carts drop the segment's discounts now, not at their next write (or a refused checkout).
+    repriceRemovedMembersCartsStep(
+      transform({ change, emptied }, ({ change, emptied }) => ({ group_id: change.group_id, customer_ids: emptied.customer_ids }))
+    )
   })
 
   when("refresh-members", { change }, ({ change }) => change.refresh).then(() => {
