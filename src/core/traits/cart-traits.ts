@@ -5,6 +5,20 @@ export interface CartFact {
   updated_at: Date
   completed_at: Date | null
   items_count: number
+  // Read for the native cart activity facts (core/behaviour/cart-facts.ts); optional for trait-only callers.
+  currency_code?: string | null
+  lines?: CartLineFact[]
+}
+
+export interface CartLineFact {
+  variant_id: string | null
+  product_id: string | null
+  quantity: number
+  /** Exact decimal string or number, in the cart's currency. */
+  unit_price?: number | string | null
+  collection_id?: string | null
+  category_ids?: string[]
+  category_handles?: string[]
 }
 
 export interface CartTraits {

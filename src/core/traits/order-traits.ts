@@ -12,7 +12,26 @@ export interface OrderFact {
   /** Order total as Medusa reports it (number or decimal string). */
   total: number | string
   canceled: boolean
-  items: { product_id: string | null; category_ids: string[]; quantity: number }[]
+  /** Category handles per item (`category_ids` is a historical name: categories_bought holds handles). */
+  items: OrderItemFact[]
+  // Read for the order behaviour facts (core/behaviour/order-facts.ts); optional for callers that only need traits.
+  /** When the order was canceled (null: it stands). */
+  canceled_at?: Date | null
+  /** Refunds recorded against the order's payments, in its currency (summary.refunded_total). */
+  refunded_total?: number | string | null
+  sales_channel_id?: string | null
+  region_id?: string | null
+}
+
+export interface OrderItemFact {
+  product_id: string | null
+  /** Category handles of the product. */
+  category_ids: string[]
+  quantity: number
+  variant_id?: string | null
+  collection_id?: string | null
+  /** Category ids of the product (handles are in category_ids). */
+  category_refs?: string[]
 }
 
 export interface OrderTraits {
