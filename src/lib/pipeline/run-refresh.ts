@@ -76,3 +76,19 @@ export async function customerOf(
     return null
   }
 }
+
+/** The customer of the order a payment belongs to (payment → payment collection → order), or null. */
+export async function customerOfPayment(container: MedusaContainer, paymentId: string): Promise<string | null> {
+  try {
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    const { data } = await query.graph({
+      entity: "payment",
+      fields: ["payment_collection.order.customer_id"],
+      filters: { id: paymentId },
+    })
+    return (data[0] as any)?.payment_collection?.order?.customer_id ?? null
+  } catch (e) {
+    container.resolve(ContainerRegistrationKeys.LOGGER).warn(`personalization: cannot read payment ${paymentId}: ${(e as Error).message}`)
+    return null
+  }
+}

@@ -3,6 +3,7 @@ import { Modules } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { sql } from "../db/raw-sql"
 import { notFound } from "../errors"
+import { SERVER_FACT_TYPES } from "../../core/behaviour"
 
 type Resolver = { resolve<T = unknown>(key: string): T }
 
@@ -27,7 +28,8 @@ export async function profileIdsOf(container: Resolver, customerId: string): Pro
 
 /**
  * Everything held about the customer: profile (typed traits, jsonb traits, consent state), visitor profiles
- * merged into it, behaviour events, memberships with history (segment handle and name), the consent ledger.
+ * merged into it, behaviour events (storefront-tracked, and the order and cart facts recorded from Medusa's data:
+ * `origin` says which), memberships with history (segment handle and name), the consent ledger.
  * Every query is keyed by this customer's id or its own profile ids — nothing about anyone else.
  */
 export async function buildCustomerExport(container: Resolver, customerId: string) {
@@ -40,10 +42,11 @@ export async function buildCustomerExport(container: Resolver, customerId: strin
     ),
     sql(
       container,
-      `SELECT id, profile_id, client_id, type, properties, occurred_at, created_at
+      `SELECT id, profile_id, client_id, type, properties, occurred_at, created_at,
+              CASE WHEN type = ANY($2::text[]) THEN 'server' ELSE 'storefront' END AS origin
          FROM personalization_behavior_event WHERE profile_id = ANY($1::text[]) AND deleted_at IS NULL
         ORDER BY occurred_at, id`,
-      [all]
+      [all, SERVER_FACT_TYPES]
     ),
     sql(
       container,

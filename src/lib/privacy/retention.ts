@@ -2,6 +2,7 @@
 import { sql } from "../db/raw-sql"
 import { inTransaction } from "../db/transaction"
 import { recountMembersWith } from "../segments/recount-members"
+import { SERVER_FACT_TYPES } from "../../core/behaviour"
 
 type Resolver = { resolve<T = unknown>(key: string): T }
 
@@ -18,7 +19,9 @@ const BATCH = 5000
 
 /**
  * Set-based, in batches of 5,000 rows so no statement holds long locks on a big table:
- * 1. events with occurred_at before the cutoff (and rows a crashed workflow left marked deleted);
+ * 1. storefront-tracked events with occurred_at before the cutoff (and rows a crashed workflow left marked deleted);
+ *    order and cart facts are kept: they mirror Medusa's orders and carts, which the store keeps, and every full
+ *    refresh would write them again;
  * 2. visitor profiles (no customer) whose last activity is before the cutoff, with their events,
  *    memberships and ledger rows — except rows already attributed to a customer by a merge.
  */
@@ -37,10 +40,11 @@ export async function purgeExpired(container: Resolver, now: Date, retentionDays
       container,
       `DELETE FROM personalization_behavior_event WHERE id IN (
          SELECT id FROM personalization_behavior_event
-          WHERE occurred_at < $1 OR (deleted_at IS NOT NULL AND deleted_at < $2::timestamptz - interval '1 day')
+          WHERE (occurred_at < $1 AND NOT (type = ANY($3::text[])))
+             OR (deleted_at IS NOT NULL AND deleted_at < $2::timestamptz - interval '1 day')
           LIMIT ${BATCH})
        RETURNING id`,
-      [cutoff, now.toISOString()]
+      [cutoff, now.toISOString(), SERVER_FACT_TYPES]
     )
     figures.events += rows.length
     if (rows.length < BATCH) break

@@ -2,6 +2,7 @@
 import { windowMs, walk, subjectFromProfileRow, type Rule, type Subject, type TraitCatalog } from "../../core/rules"
 import type PersonalizationModuleService from "../../modules/personalization/service"
 import { sql } from "../db/raw-sql"
+import { applyFactChanges, type FactChanges } from "../../core/behaviour"
 
 type Resolver = { resolve<T = unknown>(key: string): T }
 
@@ -78,16 +79,18 @@ export async function loadSubject(
   now: Date,
   catalog: TraitCatalog,
   /** Given: read with plain SQL on Medusa's pool (rawReads) instead of the module service. */
-  raw?: Resolver
+  raw?: Resolver,
+  /** Server facts about to be written with the plan: the events are read as they will be. */
+  facts?: FactChanges | null
 ): Promise<{ subject: Subject; openMemberships: { id: string; segment_id: string }[] }> {
   const { types, longestMs } = eventNeeds(segments.map((s) => s.rule))
   const since = new Date(now.getTime() - longestMs)
   const [events, open] = await Promise.all([
     raw
       ? types.length
-        ? sql<{ type: string; properties: unknown; occurred_at: Date }>(
+        ? sql<{ client_id: string; type: string; properties: unknown; occurred_at: Date }>(
             raw,
-            `SELECT type, properties, occurred_at FROM personalization_behavior_event
+            `SELECT client_id, type, properties, occurred_at FROM personalization_behavior_event
               WHERE profile_id = $1 AND type = ANY($2::text[]) AND occurred_at >= $3 AND deleted_at IS NULL`,
             [profile.id, types, since]
           )
@@ -95,7 +98,7 @@ export async function loadSubject(
       : types.length
       ? service.listBehaviorEvents(
           { profile_id: profile.id, type: types, occurred_at: { $gte: since } },
-          { select: ["type", "properties", "occurred_at"], take: null }
+          { select: ["client_id", "type", "properties", "occurred_at"], take: null }
         )
       : Promise.resolve([]),
     raw
@@ -108,10 +111,19 @@ export async function loadSubject(
       : service.listSegmentMemberships({ profile_id: profile.id, exited_at: null }, { select: ["id", "segment_id"], take: null }),
   ])
   const handleById = new Map(segments.map((s) => [s.id, s.handle]))
+  const wanted = new Set(types)
+  const current = facts
+    ? applyFactChanges(events as { client_id?: string | null; type: string; properties: unknown; occurred_at: Date }[], facts, (f) => ({
+        client_id: f.client_id,
+        type: f.type,
+        properties: f.properties,
+        occurred_at: f.occurred_at,
+      })).filter((e) => wanted.has(e.type) && new Date(e.occurred_at).getTime() >= since.getTime())
+    : events
   const subject = subjectFromProfileRow(
     profileRow(profile),
     {
-      events: events.map((e) => ({
+      events: current.map((e) => ({
         type: e.type,
         properties: (e.properties ?? {}) as Record<string, unknown>,
         occurred_at: new Date(e.occurred_at as unknown as string),

@@ -10,6 +10,7 @@ import { Placement } from "./models/placement"
 import { PlacementVariant } from "./models/placement-variant"
 import { LOCK_SEGMENTS_SQL, RECOUNT_MEMBERS_SQL } from "../../lib/segments/recount-members"
 import { traceMark } from "../../lib/pipeline/trace"
+import { factUndoSql, factWriteSql, toKnex, type FactWrite, type Statement } from "../../lib/behaviour/server-facts"
 import { ProductSimilarity } from "./models/product-similarity"
 import { SegmentSnapshot } from "./models/segment-snapshot"
 import { SegmentAlert } from "./models/segment-alert"
@@ -85,10 +86,13 @@ class PersonalizationModuleService extends MedusaService({
       next_change_at: Date | null
       profile?: Record<string, unknown> | null
       previous_next_change_at?: Date | null
+      /** The profile's server-side behaviour facts reconciled with Medusa's orders and carts (lib/behaviour). */
+      facts?: FactWrite | null
     },
     @MedusaContext() sharedContext: Context = {}
   ): Promise<{ created: string[]; closed: string[]; segment_ids: string[]; previous_next_change_at: Date | null }> {
     traceMark(input.customer_id, "txn:begin")
+    if (input.facts) await this.runStatements(factWriteSql(input.facts), sharedContext)
     const previous =
       input.previous_next_change_at !== undefined
         ? input.previous_next_change_at
@@ -138,9 +142,16 @@ class PersonalizationModuleService extends MedusaService({
    */
   @InjectTransactionManager()
   async revertMembershipChanges(
-    input: { created: string[]; closed: string[]; segment_ids: string[]; profile: Record<string, unknown> & { id: string } },
+    input: {
+      created: string[]
+      closed: string[]
+      segment_ids: string[]
+      profile: Record<string, unknown> & { id: string }
+      facts?: FactWrite | null
+    },
     @MedusaContext() sharedContext: Context = {}
   ): Promise<void> {
+    if (input.facts) await this.runStatements(factUndoSql(input.facts), sharedContext)
     if (input.created.length) await this.deleteSegmentMemberships(input.created, sharedContext)
     if (input.closed.length) {
       await this.updateSegmentMemberships(
@@ -150,6 +161,17 @@ class PersonalizationModuleService extends MedusaService({
     }
     await this.recountMembers(input.segment_ids, sharedContext)
     await this.updateCustomerProfiles(input.profile, sharedContext)
+  }
+
+  /** Raw `$n` statements on the transaction's connection (converted to knex bindings). */
+  private async runStatements(statements: Statement[], sharedContext: Context): Promise<void> {
+    const manager = (sharedContext.transactionManager ?? sharedContext.manager) as {
+      execute(sql: string, params?: unknown[]): Promise<unknown>
+    }
+    for (const s of statements) {
+      const { text, values } = toKnex(s)
+      await manager.execute(text, values)
+    }
   }
 
   /** Built-in traits plus the merchant's declared metadata traits. */

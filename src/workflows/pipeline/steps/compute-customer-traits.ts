@@ -11,6 +11,8 @@ import {
 } from "../../../lib/profile/build-profile"
 import { traceMark } from "../../../lib/pipeline/trace"
 import { rawReads, type ActiveSegment } from "../../../lib/profile/load-subject"
+import { readStoredFacts } from "../../../lib/behaviour/server-facts"
+import { reconcileServerFacts, type FactChanges, type StoredFact } from "../../../core/behaviour"
 
 export type ComputedTraits = {
   customer_id: string
@@ -22,6 +24,11 @@ export type ComputedTraits = {
   existing?: Record<string, unknown> | null
   /** The active segments, read alongside the customer (the planner needs no second round trip for them). */
   segments?: ActiveSegment[]
+  /**
+   * Full scope: the server-side behaviour facts (order and cart facts) to write so they match Medusa's data, and the
+   * stored ones they were reconciled with. Absent for an account-only refresh (orders and carts were not read).
+   */
+  facts?: { changes: FactChanges; stored: StoredFact[] }
 }
 
 /**
@@ -74,13 +81,14 @@ export async function computeCustomerTraits(
       }
     }
   }
-  const [facts, currency, segments, existing] = await Promise.all([
+  const [facts, currency, segments, existing, storedFacts] = await Promise.all([
     loadCustomerFacts(container, [input.customer_id]),
     loadDefaultCurrency(container),
     segmentsRead,
     stored !== undefined
       ? stored
       : rawReads.customerProfile(container, input.customer_id),
+    readStoredFacts(container, [input.customer_id]),
   ])
   const customer = facts.get(input.customer_id)
   traceMark(input.customer_id, "compute:loaded")
@@ -93,6 +101,8 @@ export async function computeCustomerTraits(
     abandonmentMinutes: options.abandonmentMinutes,
     ...traitOpts,
   })
+  const recorded = storedFacts.get(input.customer_id) ?? []
+  const changes = reconcileServerFacts({ orders: customer.orders, carts: customer.carts, stored: recorded, currency })
   traceMark(input.customer_id, "compute:end")
-  return { customer_id: input.customer_id, exists: true, traits, cartsChangeAt, existing, segments }
+  return { customer_id: input.customer_id, exists: true, traits, cartsChangeAt, existing, segments, facts: { changes, stored: recorded } }
 }

@@ -5,6 +5,7 @@ import type PersonalizationModuleService from "../../../modules/personalization/
 import { planMembership } from "../../../core/segments"
 import { loadActiveSegments, loadSubject, type ActiveSegment } from "../../../lib/profile/load-subject"
 import { traceMark, traceNow } from "../../../lib/pipeline/trace"
+import type { FactChanges } from "../../../core/behaviour"
 
 export type PlannedChange = { segment_id: string; handle: string; reason: string; customer_group_id: string | null }
 
@@ -32,6 +33,8 @@ export type PlanInput = {
   segments?: ActiveSegment[]
   /** Read events and open memberships with plain SQL (lib/profile/load-subject rawReads). */
   rawReads?: boolean
+  /** Order/cart facts the caller is about to write: the subject's events are evaluated with them applied. */
+  facts?: FactChanges | null
 }
 
 /** The planner as a plain function (the refresh workflow calls it inside its prepare step). Read-only. */
@@ -53,7 +56,8 @@ export async function planProfileMemberships(container: MedusaContainer, input: 
     segments,
     now,
     service.getCatalog(),
-    input.rawReads ? container : undefined
+    input.rawReads ? container : undefined,
+    input.facts ?? null
   )
   traceMark(profile.customer_id, "plan:loaded")
   const byId = new Map(segments.map((s) => [s.id, s]))

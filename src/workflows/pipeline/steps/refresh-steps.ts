@@ -16,6 +16,7 @@ import { computeCustomerTraits, type RefreshScope } from "./compute-customer-tra
 import { planProfileMemberships, type ProfilePlan } from "./plan-profile-memberships"
 import { changeGroupLinks, undoGroupLinks, type GroupLinkChange } from "./group-links"
 import { SEGMENT_ENTERED, SEGMENT_EXITED, type SegmentEventData } from "./membership-events"
+import { planFactWrite, type FactWrite } from "../../../lib/behaviour/server-facts"
 
 /** The profile columns a refresh writes (and its undo restores). */
 const COLUMNS = [
@@ -55,6 +56,8 @@ export type PreparedRefresh = {
   previous: (Record<string, unknown> & { id: string }) | null
   /** Taken by this run (false inside a parent workflow, which holds the same key itself). */
   locked: boolean
+  /** Order and cart facts to write in the membership transaction (null: they already match Medusa's data). */
+  facts: FactWrite | null
 }
 
 type PrepareUndo = { key: string | null; created: string | null }
@@ -101,17 +104,24 @@ export const prepareRefreshStep = createStep(
         previous = { id: existing.id, next_change_at: existing.next_change_at ?? null }
         profile = existing
       }
+      const profileId = (profile?.id as string | undefined) ?? null
+      // The facts the write will store; the planner evaluates the events as they will be (no write-then-read).
+      const facts =
+        profileId && computed.exists && computed.facts
+          ? planFactWrite(profileId, computed.facts.changes, computed.facts.stored, now)
+          : null
       const plan = await planProfileMemberships(container, {
-        profile_id: (profile?.id as string | undefined) ?? null,
+        profile_id: profileId,
         profile,
         segments: computed.segments,
         now,
         leaveAll: !computed.exists,
         extraChangeAt: computed.cartsChangeAt,
         rawReads: true,
+        facts: facts ? computed.facts!.changes : null,
       })
       return new StepResponse<PreparedRefresh, PrepareUndo>(
-        { customer_id: input.customer_id, customer_exists: computed.exists, plan, write, previous, locked: !!key },
+        { customer_id: input.customer_id, customer_exists: computed.exists, plan, write, previous, locked: !!key, facts },
         { key, created }
       )
     } catch (e) {
@@ -132,7 +142,13 @@ export const prepareRefreshStep = createStep(
 )
 
 type WriteUndo = {
-  memberships: { created: string[]; closed: string[]; segment_ids: string[]; profile: Record<string, unknown> & { id: string } } | null
+  memberships: {
+    created: string[]
+    closed: string[]
+    segment_ids: string[]
+    profile: Record<string, unknown> & { id: string }
+    facts: FactWrite | null
+  } | null
   groups: GroupLinkChange | null
   profile_id: string | null
 }
@@ -159,6 +175,7 @@ export const writeRefreshStep = createStep(
         now: new Date(input.now),
         next_change_at: plan.next_change_at,
         profile: write,
+        facts: input.prepared.facts,
         // Known when the profile existed before this run (a row created by the prepare step has none).
         ...(previous ? { previous_next_change_at: (previous.next_change_at as Date | null) ?? null } : {}),
       })
@@ -169,6 +186,7 @@ export const writeRefreshStep = createStep(
           closed: done.closed,
           segment_ids: done.segment_ids,
           profile: previous ?? { id: plan.profile_id, next_change_at: done.previous_next_change_at },
+          facts: input.prepared.facts,
         }
       })
     const wantIn = plan.enter.filter((e) => e.customer_group_id).map((e) => e.customer_group_id!)

@@ -5,13 +5,15 @@ import { inTransaction } from "../../../lib/db/transaction"
 import { sql } from "../../../lib/db/raw-sql"
 import { behaviouralSegments } from "../../../lib/privacy/behavioural-segments"
 import { recountMembersWith } from "../../../lib/segments/recount-members"
+import { SERVER_FACT_TYPES } from "../../../core/behaviour"
 
 type Pair = { customer_id: string; customer_group_id: string }
 export type MarkedBehaviour = { event_ids: string[]; membership_ids: string[]; segment_ids: string[]; unlinked: Pair[] }
 
 /**
- * Withdrawal of `personalization`: marks the subject's behaviour events and its memberships (open and past)
- * in behavioural segments as deleted, and takes the customer out of those segments' managed groups.
+ * Withdrawal of `personalization`: marks the subject's storefront-tracked events and its memberships (open and past)
+ * in behavioural segments as deleted (order and cart facts recorded from Medusa's own data are transactional, like
+ * the order traits, and stay: see ARCHITECTURE "Orders and carts as behaviour"), and takes the customer out of those segments' managed groups.
  * Marking (not deleting) keeps the step reversible; `purgeMarkedBehaviourStep` deletes the rows for good
  * once nothing after it can fail. Compensation un-marks and re-links.
  */
@@ -23,8 +25,9 @@ export const markBehaviourDeletedStep = createStep(
     const at = new Date(input.now).toISOString()
     const marked = await inTransaction(container, async (run) => {
       const events = await run<{ id: string }>(
-        `UPDATE personalization_behavior_event SET deleted_at = $2 WHERE profile_id = $1 AND deleted_at IS NULL RETURNING id`,
-        [input.profile_id, at]
+        `UPDATE personalization_behavior_event SET deleted_at = $2
+          WHERE profile_id = $1 AND deleted_at IS NULL AND NOT (type = ANY($3::text[])) RETURNING id`,
+        [input.profile_id, at, SERVER_FACT_TYPES]
       )
       const memberships = segments.length
         ? await run<{ id: string; segment_id: string; customer_id: string | null; exited_at: Date | null }>(
