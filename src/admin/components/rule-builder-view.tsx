@@ -30,6 +30,7 @@ const OP_LABELS: Record<string, string> = {
   "<": "less than",
   "<=": "at most",
   between: "between",
+  not_between: "not between",
   in: "is one of",
   not_in: "is none of",
   contains: "contains",
@@ -577,6 +578,7 @@ function EventHead(ctx: Ctx & { node: EventNode }) {
             <Select.Item value="m">minutes</Select.Item>
             <Select.Item value="h">hours</Select.Item>
             <Select.Item value="d">days</Select.Item>
+            <Select.Item value="w">weeks</Select.Item>
           </Select.Content>
         </Select>
       </div>
@@ -608,7 +610,7 @@ function EventDetails(ctx: Ctx & { node: EventNode }) {
               onChange={(e) => setFilter(f.id, { property: e.target.value.trim() })}
             />
             <div className="w-32">
-              <Select size="small" value={f.op} onValueChange={(v) => setFilter(f.id, { op: v as PropertyOp, values: f.values.slice(0, v === "in" ? undefined : 1) })}>
+              <Select size="small" value={f.op} onValueChange={(v) => setFilter(f.id, { op: v as PropertyOp, values: f.values.slice(0, v === "in" || v === "not_in" ? undefined : 1) })}>
                 <Select.Trigger aria-label="Filter operator">
                   <Select.Value />
                 </Select.Trigger>
@@ -642,7 +644,7 @@ function EventDetails(ctx: Ctx & { node: EventNode }) {
                 <Select.Content>
                   <Select.Item value="string">text</Select.Item>
                   <Select.Item value="number">number</Select.Item>
-                  {f.op !== "in" && <Select.Item value="boolean">yes/no</Select.Item>}
+                  {f.op !== "in" && f.op !== "not_in" && <Select.Item value="boolean">yes/no</Select.Item>}
                 </Select.Content>
               </Select>
             </div>
@@ -655,7 +657,7 @@ function EventDetails(ctx: Ctx & { node: EventNode }) {
                 onChange={(nv) => setFilter(f.id, { values: f.values.map((x, j) => (j === i ? nv : x)) })}
               />
             ))}
-            {f.op === "in" && (
+            {(f.op === "in" || f.op === "not_in") && (
               <Button
                 size="small"
                 variant="transparent"

@@ -27,7 +27,7 @@ export type ValueDraft =
   | { kind: "decimal"; text: string; typed?: boolean } // an exact decimal string, e.g. money "100.10" (typed: entered by the user, emitted in canonical form)
   | { kind: "string"; text: string } // text, enum value or an absolute ISO date
   | { kind: "boolean"; value: boolean }
-  | { kind: "relative"; text: string } // today, -30d, -48h, -15m
+  | { kind: "relative"; text: string } // today, -30d, -2w, -48h, -15m
 
 export type Measure = EventCondition["measure"]
 
@@ -78,7 +78,7 @@ export interface BuilderError {
 export type ToRuleResult = { ok: true; rule: Rule } | { ok: false; errors: BuilderError[] }
 
 const DECIMAL_RE = /^-?\d+(?:\.\d+)?$/
-const RELATIVE_RE = /^(?:today|-(\d{1,8})([mhd]))$/
+const RELATIVE_RE = /^(?:today|-(\d{1,8})([mhdw]))$/
 
 export type IdGen = () => string
 export function idGenerator(prefix = "n"): IdGen {
@@ -161,7 +161,7 @@ function readScalar(d: ValueDraft): Read<Scalar> {
     case "relative":
       return RELATIVE_RE.test(d.text)
         ? { ok: true, value: { relative: d.text } }
-        : { ok: false, message: `'${d.text}' is not a relative date (today, -30d, -48h, -15m)` }
+        : { ok: false, message: `'${d.text}' is not a relative date (today, -30d, -2w, -48h, -15m)` }
     case "decimal":
       if (!DECIMAL_RE.test(d.text)) return { ok: false, message: `'${d.text}' is not a number` }
       return { ok: true, value: d.typed ? decimalToString(toDecimal(d.text)!) : d.text }
@@ -181,7 +181,7 @@ function readNumeric(d: ValueDraft): Read<NumericValue> {
 /** Arity of a trait operator: how many value inputs it shows ("list" = one or more). */
 export function traitArity(op: TraitOp): 0 | 1 | 2 | "list" {
   if (op === "is_null" || op === "is_not_null") return 0
-  if (op === "between") return 2
+  if (op === "between" || op === "not_between") return 2
   if (op === "in" || op === "not_in") return "list"
   return 1
 }
@@ -225,7 +225,7 @@ function nodeToRule(node: BuilderNode, errors: BuilderError[]): Rule | null {
       if (arity === 0) return { ...base, op: node.op as "is_null" | "is_not_null" }
       if (arity === 2) {
         if (values.length !== 2) return fail("'between' takes two values")
-        return { ...base, op: "between", value: [values[0], values[1]] }
+        return { ...base, op: node.op as "between" | "not_between", value: [values[0], values[1]] }
       }
       if (arity === "list") {
         if (values.length === 0) return fail("add at least one value")
@@ -245,9 +245,9 @@ function nodeToRule(node: BuilderNode, errors: BuilderError[]): Rule | null {
         const bad = read.find((r): r is { ok: false; message: string } => !r.ok)
         if (bad) return fail(bad.message, f.id)
         const values = read.map((r) => (r as { ok: true; value: Scalar }).value)
-        if (f.op === "in") {
+        if (f.op === "in" || f.op === "not_in") {
           if (values.length === 0) return fail("add at least one value", f.id)
-          where.push({ property: f.property, op: "in", value: values as string[] | number[] })
+          where.push({ property: f.property, op: f.op, value: values as string[] | number[] })
         } else {
           if (values.length !== 1) return fail("enter a value", f.id)
           where.push({ property: f.property, op: f.op, value: values[0] as string | number | boolean })

@@ -8,10 +8,22 @@ export type TraitType = "number" | "money" | "string" | "string_list" | "date" |
 export const COMPARISON_OPS = ["=", "!=", ">", ">=", "<", "<="] as const
 export type ComparisonOp = (typeof COMPARISON_OPS)[number]
 
-export const TRAIT_OPS = [...COMPARISON_OPS, "between", "in", "not_in", "contains", "is_null", "is_not_null"] as const
+export const TRAIT_OPS = [
+  ...COMPARISON_OPS,
+  "between",
+  "not_between",
+  "in",
+  "not_in",
+  "contains",
+  "is_null",
+  "is_not_null",
+] as const
 export type TraitOp = (typeof TRAIT_OPS)[number]
 
-/** A date relative to evaluation time: `-30d`, `-48h`, `-15m`, or `today` (start of the current UTC day). */
+/**
+ * A date relative to evaluation time: `-30d`, `-2w`, `-48h`, `-15m` (minutes), or `today` (start of the current UTC
+ * day). Every unit is a fixed length (1w = 7 × 24 h); there is no month or year unit.
+ */
 export interface RelativeDate {
   relative: string
 }
@@ -21,20 +33,22 @@ export type Scalar = number | string | boolean | RelativeDate
 
 export type TraitCondition =
   | { type: "trait"; trait: string; op: ComparisonOp | "contains"; value: Scalar }
-  | { type: "trait"; trait: string; op: "between"; value: [Scalar, Scalar] }
+  /** Inclusive; `not_between` is its negation on a known value (false for NULL, like `not_in`). */
+  | { type: "trait"; trait: string; op: "between" | "not_between"; value: [Scalar, Scalar] }
   | { type: "trait"; trait: string; op: "in" | "not_in"; value: Scalar[] }
   | { type: "trait"; trait: string; op: "is_null" | "is_not_null" }
 
-export const PROPERTY_OPS = [...COMPARISON_OPS, "in"] as const
+export const PROPERTY_OPS = [...COMPARISON_OPS, "in", "not_in"] as const
 export type PropertyOp = (typeof PROPERTY_OPS)[number]
 
 /** A filter on one property of an event's `properties` object. */
 export type PropertyFilter =
   | { property: string; op: ComparisonOp; value: string | number | boolean }
-  | { property: string; op: "in"; value: string[] | number[] }
+  | { property: string; op: "in" | "not_in"; value: string[] | number[] }
 
-export type WindowUnit = "m" | "h" | "d"
-/** "the last N minutes/hours/days": events with occurred_at in (now - N, now]. */
+/** Minutes, hours, days, weeks: fixed lengths (UNIT_MS). `m` is always minutes; months are not a unit. */
+export type WindowUnit = "m" | "h" | "d" | "w"
+/** "the last N minutes/hours/days/weeks": events with occurred_at in (now - N, now]. */
 export interface EventWindow {
   amount: number
   unit: WindowUnit
@@ -98,26 +112,18 @@ export const LIMITS = {
   maxRelativeDays: 36500,
 } as const
 
-/** Event types the store emits; any other NAME_RE name (conventionally x_*) is a custom type. */
-export const KNOWN_EVENT_TYPES = [
-  "product_viewed",
-  "category_viewed",
-  "search",
-  "cart_item_added",
-  "checkout_started",
-  "page_viewed",
-  "order_placed",
-] as const
+/** Built-in event types (the list is data in event-types.ts); custom storefront types are x_*. */
+export { KNOWN_EVENT_TYPES } from "./event-types"
 
 /** Event types, property names, jsonb trait keys, consent purposes. */
 export const NAME_RE = /^[a-z][a-z0-9_]{0,63}$/
 /** Segment handles (kebab or snake case). */
 export const HANDLE_RE = /^[a-z0-9][a-z0-9_-]{0,99}$/
-export const RELATIVE_RE = /^(?:today|-(\d{1,8})([mhd]))$/
+export const RELATIVE_RE = /^(?:today|-(\d{1,8})([mhdw]))$/
 /** Decimal strings accepted wherever a number is (no exponent, no leading +). */
 export const DECIMAL_RE = /^-?\d+(?:\.\d+)?$/
 
-export const UNIT_MS: Record<WindowUnit, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 }
+export const UNIT_MS: Record<WindowUnit, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
 export const DAY_MS = UNIT_MS.d
 
 export function windowMs(w: EventWindow): number {

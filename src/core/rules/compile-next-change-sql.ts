@@ -85,7 +85,7 @@ export function compileNextChangeSql(
       const x = dateSql(def)
       for (const [i, v] of values.entries()) {
         if (!isRelative(v)) continue
-        const op = node.op === "between" ? (i === 0 ? ">=" : "<=") : node.op
+        const op = node.op === "between" || node.op === "not_between" ? (i === 0 ? ">=" : "<=") : node.op
         if (v.relative === "today") {
           // x op (the midnight starting t's UTC day): x >= / < flip at the first midnight after x, the others at
           // the first midnight at or after x; sod(x) is the midnight at or before x (UTC timestamps: no DST).
@@ -96,7 +96,7 @@ export function compileNextChangeSql(
               ` WHEN ${sod} + interval '1 day' > ${nowSql} THEN ${sod} + interval '1 day' END)`
           )
         } else {
-          // `x op now - d`: x < / >= flip at x + d + 1 ms, x <= / > at x + d, = / != / in at both (between: its
+          // `x op now - d`: x < / >= flip at x + d + 1 ms, x <= / > at x + d, = / != / in at both ([not] between: its
           // lower bound is a >=, its upper a <=). The first of them after now.
           const d = relativeOffsetMs(v)
           const ends = op === "<" || op === ">=" ? [1] : op === "<=" || op === ">" ? [0] : [0, 1]
@@ -167,7 +167,7 @@ function instant(ms: bigint): string {
 /**
  * The thresholds k (`n >= k`) through which `n op value` reads an integer n (a count, a day count): >= N and < N
  * read ceil(N); > N and <= N read floor(N) + 1; = / != / in an integral N read N and N + 1 (a non-integral N is
- * constant); between a and b: ceil(a) and floor(b) + 1. "any" when a value is not a number (never, once valid).
+ * constant); [not] between a and b: ceil(a) and floor(b) + 1. "any" when a value is not a number (never, once valid).
  */
 function thresholds(op: string, values: (Decimal | null)[]): bigint[] | "any" {
   if (values.some((v) => v === null)) return "any"
@@ -180,6 +180,7 @@ function thresholds(op: string, values: (Decimal | null)[]): bigint[] | "any" {
     case "<=":
       return [floorDecimal(ds[0]) + 1n]
     case "between":
+    case "not_between":
       return [ceilDecimal(ds[0]), floorDecimal(ds[1]) + 1n]
     case "=":
     case "!=":

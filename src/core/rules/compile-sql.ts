@@ -190,6 +190,8 @@ function compileTrait(c: TraitCondition, ctx: Ctx): string {
       return `(${x} IS NOT NULL)`
     case "between":
       return `COALESCE(${x} BETWEEN ${param(c.value[0])} AND ${param(c.value[1])}, false)`
+    case "not_between":
+      return `COALESCE(${x} NOT BETWEEN ${param(c.value[0])} AND ${param(c.value[1])}, false)`
     case "in":
       return `COALESCE(${x} = ANY(${arrayParam(c.value)}), false)`
     case "not_in":
@@ -262,6 +264,8 @@ function compileDaysSince(c: TraitCondition, base: TraitDef, ctx: Ctx): string {
       return `(${t} IS NOT NULL)`
     case "between":
       return `COALESCE(${cmp(">=", c.value[0])} AND ${cmp("<=", c.value[1])}, false)`
+    case "not_between":
+      return `COALESCE(${t} IS NOT NULL AND NOT (${cmp(">=", c.value[0])} AND ${cmp("<=", c.value[1])}), false)`
     case "in":
       return `COALESCE(${anyOf(c.value)}, false)`
     case "not_in":

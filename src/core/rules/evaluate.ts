@@ -4,7 +4,7 @@
  *
  * Null semantics (shared with compile-sql.ts): every condition is two-valued. A comparison whose subject value
  * is NULL (missing, or of the wrong shape for the trait type) is false, for every operator except IS NULL —
- * including !=, NOT IN and CONTAINS. NOT simply negates, so `NOT country = 'DE'` is true for an unknown country.
+ * including !=, NOT IN, NOT BETWEEN and CONTAINS. NOT simply negates, so `NOT country = 'DE'` is true for an unknown country.
  */
 import {
   ComparisonOp,
@@ -183,6 +183,7 @@ export function traitHolds(c: TraitCondition, tv: TraitValue, now: number): bool
 
   const cmp = comparator(tv, now)
   if (c.op === "between") return cmp(c.value[0]) >= 0 && cmp(c.value[1]) <= 0
+  if (c.op === "not_between") return !(cmp(c.value[0]) >= 0 && cmp(c.value[1]) <= 0)
   if (c.op === "in") return c.value.some((v) => cmp(v) === 0)
   if (c.op === "not_in") return !c.value.some((v) => cmp(v) === 0)
   return holds(c.op as ComparisonOp, cmp((c as { value: Scalar }).value))

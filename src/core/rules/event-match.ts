@@ -7,15 +7,17 @@ import { holds } from "./values"
 
 /**
  * A property filter on one event. A missing property, or one of another JSON type than the filter value,
- * fails every operator including != (as the SQL does). Numbers also match numeric strings ("12.50").
+ * fails every operator including != and NOT IN (as the SQL does). Numbers also match numeric strings ("12.50").
  */
 export function filterMatches(f: PropertyFilter, properties: unknown): boolean {
   const raw = own(properties, f.property)
-  if (f.op === "in") {
+  if (f.op === "in" || f.op === "not_in") {
+    // NOT IN needs a value of the list's type too: a missing property fails it, as it fails !=.
     const list = f.value as (string | number)[]
-    if (typeof list[0] === "string") return typeof raw === "string" && (list as string[]).includes(raw)
+    const wanted = f.op === "in"
+    if (typeof list[0] === "string") return typeof raw === "string" && (list as string[]).includes(raw) === wanted
     const d = toNum(raw)
-    return d !== null && list.some((v) => compareNum(d, toNum(v)!) === 0)
+    return d !== null && list.some((v) => compareNum(d, toNum(v)!) === 0) === wanted
   }
   const v = f.value
   if (typeof v === "string") return typeof raw === "string" && holds(f.op, raw === v ? 0 : 1)

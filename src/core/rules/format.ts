@@ -38,6 +38,8 @@ function formatTrait(c: TraitCondition): string {
       return `${c.trait} IS NOT NULL`
     case "between":
       return `${c.trait} BETWEEN ${formatValue(c.value[0])} AND ${formatValue(c.value[1])}`
+    case "not_between":
+      return `${c.trait} NOT BETWEEN ${formatValue(c.value[0])} AND ${formatValue(c.value[1])}`
     case "in":
       return `${c.trait} IN (${c.value.map(formatValue).join(", ")})`
     case "not_in":
@@ -70,8 +72,9 @@ function formatEvent(c: EventCondition): string {
 }
 
 function formatFilter(f: PropertyFilter): string {
-  if (f.op === "in") return `${f.property} IN (${(f.value as (string | number)[]).map(formatValue).join(", ")})`
-  return `${f.property} ${f.op} ${formatValue(f.value)}`
+  if (f.op === "in" || f.op === "not_in")
+    return `${f.property} ${f.op === "in" ? "IN" : "NOT IN"} (${(f.value as (string | number)[]).map(formatValue).join(", ")})`
+  return `${f.property} ${f.op} ${formatValue(f.value as string | number | boolean)}`
 }
 
 export function formatValue(v: Scalar): string {

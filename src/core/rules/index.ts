@@ -39,3 +39,11 @@ export {
 } from "./subject"
 export { parseIsoUtc } from "./time"
 export { toDecimal, compareDecimal, decimalToString, type Decimal } from "./decimal"
+export {
+  BUILT_IN_EVENT_TYPES,
+  STOREFRONT_EVENT_TYPES,
+  CUSTOM_EVENT_RE,
+  type EventTypeDef,
+} from "./event-types"
+export { nearest, editDistance } from "./suggest"
+export { positionAt, type SourcePosition } from "./positions"

@@ -7,7 +7,6 @@ import {
   COMPARISON_OPS,
   DECIMAL_RE,
   HANDLE_RE,
-  KNOWN_EVENT_TYPES,
   LIMITS,
   NAME_RE,
   PROPERTY_OPS,
@@ -30,7 +29,7 @@ const finiteNumber = z.number().refine(Number.isFinite, { message: "numbers must
 export const relativeDateSchema = z
   .object({
     relative: z.string().regex(RELATIVE_RE, {
-      message: "a relative date is 'today' or a negative offset like -30d, -48h, -15m",
+      message: "a relative date is 'today' or a negative offset like -30d, -2w, -48h, -15m (m is minutes; no months)",
     }),
   })
   .strict()
@@ -62,8 +61,8 @@ const traitConditionSchema = z
     const issue = (message: string) => ctx.addIssue({ code: "custom", path: ["value"], message })
     if (c.op === "is_null" || c.op === "is_not_null") {
       if (v !== undefined) issue(`'${c.op}' takes no value`)
-    } else if (c.op === "between") {
-      if (!Array.isArray(v) || v.length !== 2) issue("'between' takes a [low, high] pair")
+    } else if (c.op === "between" || c.op === "not_between") {
+      if (!Array.isArray(v) || v.length !== 2) issue(`'${c.op}' takes a [low, high] pair`)
     } else if (c.op === "in" || c.op === "not_in") {
       if (!Array.isArray(v) || v.length === 0) issue(`'${c.op}' takes a non-empty list`)
     } else if (v === undefined || Array.isArray(v)) issue(`'${c.op}' takes a single value`)
@@ -79,10 +78,10 @@ const propertyFilterSchema = z
   .superRefine((f, ctx: Ctx) => {
     const issue = (message: string) => ctx.addIssue({ code: "custom", path: ["value"], message })
     const v = f.value
-    if (f.op === "in") {
-      if (!Array.isArray(v) || v.length === 0) return issue("'in' takes a non-empty list")
+    if (f.op === "in" || f.op === "not_in") {
+      if (!Array.isArray(v) || v.length === 0) return issue(`'${f.op}' takes a non-empty list`)
       const kinds = new Set(v.map((x) => typeof x))
-      if (kinds.size > 1) issue("an 'in' list must be all strings or all numbers")
+      if (kinds.size > 1) issue(`an '${f.op}' list must be all strings or all numbers`)
     } else if (Array.isArray(v)) issue(`'${f.op}' takes a single value`)
     else if (f.op !== "=" && f.op !== "!=" && typeof v !== "number") issue(`'${f.op}' compares numbers only`)
   })
@@ -90,7 +89,7 @@ const propertyFilterSchema = z
 const windowSchema = z
   .object({
     amount: z.number().int({ message: "a window is a whole number of units" }).min(1, { message: "a window is at least 1 unit" }),
-    unit: z.enum(["m", "h", "d"]),
+    unit: z.enum(["m", "h", "d", "w"], { message: "a window unit is m (minutes), h, d or w (weeks)" }),
   })
   .strict()
 
@@ -98,7 +97,7 @@ const eventConditionSchema = z
   .object({
     type: z.literal("event"),
     event: z.string().regex(NAME_RE, {
-      message: `event types must match ${NAME_RE}: ${KNOWN_EVENT_TYPES.join(", ")} or a custom x_* type`,
+      message: `event types must match ${NAME_RE}`,
     }),
     where: z
       .array(propertyFilterSchema)

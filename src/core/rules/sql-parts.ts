@@ -60,10 +60,12 @@ export function isoUtcTimestamp(text: string): string {
 /** An event property filter (alias `e`), mirroring filterMatches in event-match.ts: NULL (missing / other JSON type) drops the event. */
 export function compileFilter(f: PropertyFilter, P: Params): string {
   const j = `(e.properties -> ${P.add(f.property, "text")})`
-  if (f.op === "in") {
+  if (f.op === "in" || f.op === "not_in") {
+    // `x <> ALL(list)` is NULL for a NULL x (missing property / other type), which drops the event like `x <> v`.
+    const any = f.op === "in" ? "= ANY" : "<> ALL"
     const list = f.value as (string | number)[]
-    if (typeof list[0] === "string") return `(${jsonString(j)} = ANY(${P.add(list, "text[]")}))`
-    return `(${jsonNumeric(j)} = ANY(${P.add(list.map((v) => decimalToString(toDecimal(v)!)), "numeric[]")}))`
+    if (typeof list[0] === "string") return `(${jsonString(j)} ${any}(${P.add(list, "text[]")}))`
+    return `(${jsonNumeric(j)} ${any}(${P.add(list.map((v) => decimalToString(toDecimal(v)!)), "numeric[]")}))`
   }
   const op = SQL_OP[f.op]
   const v = f.value

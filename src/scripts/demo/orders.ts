@@ -54,7 +54,8 @@ export async function createCustomersAndOrders(
   return { customers: customers.length, orders: created }
 }
 
-function toOrder(p: DemoCustomer, o: PlannedOrder, customerId: string, placedAt: Date, setup: StoreSetup, products: SeededProduct[]): CreateOrderDTO {
+/** One planned order as the Order module's create input (historical dates, snapshot fields as a checkout fills them). */
+export function toOrder(p: DemoCustomer, o: PlannedOrder, customerId: string, placedAt: Date, setup: StoreSetup, products: SeededProduct[]): CreateOrderDTO {
   const address = {
     first_name: p.first_name,
     last_name: p.last_name,

@@ -1,6 +1,7 @@
 // The demo store seed: a region you can check out in (the store's default region), a catalogue, shoppers with 180 days of history,
-// and example segments. `seedDemoStore` is idempotent: a store that already has the demo publishable key
-// is left alone (segments are still topped up).
+// and example segments; with `showcase` (what `npm run dev` seeds) also what puts them to work (./showcase.ts). `seedDemoStore`
+// is idempotent: a store that already has the demo publishable key keeps its store data (segments and the showcase are
+// topped up: whatever is missing is made, nothing twice).
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { buildCatalog } from "./catalog"
@@ -9,6 +10,7 @@ import { createRng } from "./prng"
 import { createCatalog } from "./products"
 import { createCustomersAndOrders } from "./orders"
 import { createPublishableKey, DEMO_KEY_TITLE, ensureAdminUser, ensureDefaultRegion, setupStore } from "./store-setup"
+import type { ShowcaseResult } from "./showcase"
 
 export type SeedDemoOptions = {
   customers?: number // default 200
@@ -19,6 +21,9 @@ export type SeedDemoOptions = {
   segments?: boolean // create the example segments, default true
   profiles?: boolean // run the plugin's profile refresh for every customer afterwards, default true
   recommendations?: boolean // build product similarity from the seeded orders afterwards, default true
+  // The showcase (demo shopper accounts, visitors, gated offers, placements, a running experiment; ./showcase.ts).
+  // Default false: tests seed stores as fixtures and make their own; the `npm run dev` seed (seed-demo.ts) turns it on.
+  showcase?: boolean
   log?: (message: string) => void
 }
 
@@ -28,6 +33,7 @@ export type SeedDemoResult = {
   regionId?: string
   counts?: { products: number; customers: number; orders: number; profiles: number }
   segments: string[]
+  showcase?: ShowcaseResult | null
   ms: number
 }
 
@@ -38,6 +44,7 @@ export async function seedDemoStore(container: MedusaContainer, opts: SeedDemoOp
   const log = opts.log ?? ((m: string) => container.resolve("logger").info(`[demo-seed] ${m}`))
   const admin = opts.admin === undefined ? DEMO_ADMIN : opts.admin
   const wantSegments = opts.segments ?? true
+  const showcase = !!opts.showcase && wantSegments
 
   const existing = await findDemoKey(container)
   if (existing) {
@@ -45,10 +52,11 @@ export async function seedDemoStore(container: MedusaContainer, opts: SeedDemoOp
     if (admin) await ensureAdminUser(container, admin.email, admin.password)
     // stores seeded before the demo region became the default get it now (storefront calls without region_id)
     const regionId = await ensureDefaultRegion(container)
-    const segments = wantSegments ? await seedSegments(container, log) : []
+    const segments = wantSegments ? await seedSegments(container, log, showcase) : []
     // segments missing from an earlier run (e.g. interrupted) need their members computed
     if (segments.length && (opts.profiles ?? true)) await recomputeProfiles(container, opts.now ?? new Date(), log)
-    return { skipped: true, publishableKey: existing, regionId: regionId ?? undefined, segments, ms: Date.now() - started }
+    const shown = showcase ? await seedShowcase(container, opts.now ?? new Date(), opts.seed ?? 42, log) : undefined
+    return { skipped: true, publishableKey: existing, regionId: regionId ?? undefined, segments, showcase: shown, ms: Date.now() - started }
   }
 
   const rng = createRng(opts.seed ?? 42)
@@ -73,9 +81,10 @@ export async function seedDemoStore(container: MedusaContainer, opts: SeedDemoOp
   log(`${counts.customers} customers, ${counts.orders} orders (${t()})`)
   // the key last: it is what marks the store as seeded (here and in scripts/dev.js)
   const publishableKey = await createPublishableKey(container, setup.salesChannelId)
-  const segments = wantSegments ? await seedSegments(container, log) : []
+  const segments = wantSegments ? await seedSegments(container, log, showcase) : []
   const profiles = opts.profiles ?? true ? await recomputeProfiles(container, now, log) : 0
   if (opts.recommendations ?? true) await buildRecommendations(container, log)
+  const shown = showcase ? await seedShowcase(container, now, opts.seed ?? 42, log) : undefined
   log(`done in ${t()}`)
   return {
     skipped: false,
@@ -83,6 +92,7 @@ export async function seedDemoStore(container: MedusaContainer, opts: SeedDemoOp
     regionId: setup.regionId,
     counts: { products: products.length, ...counts, profiles },
     segments,
+    showcase: shown,
     ms: Date.now() - started,
   }
 }
@@ -93,11 +103,11 @@ async function findDemoKey(container: MedusaContainer) {
 }
 
 // Segments come from the plugin's workflow; loaded lazily so the store seed still works while it is missing.
-async function seedSegments(container: MedusaContainer, log: (m: string) => void) {
+async function seedSegments(container: MedusaContainer, log: (m: string) => void, showcase: boolean) {
   try {
     // require (not import): a missing plugin workflow must fail here, not when this file loads
     const { createDemoSegments }: typeof import("./segments") = require("./segments")
-    const created = await createDemoSegments(container, log)
+    const created = await createDemoSegments(container, log, { showcase })
     log(`segments created: ${created.join(", ") || "none"}`)
     return created
   } catch (e: any) {
@@ -122,7 +132,18 @@ async function recomputeProfiles(container: MedusaContainer, now: Date, log: (m:
     // Guests consent at checkout, or not: two in three accepted the banner, the rest stay out of every segment.
     const guests = await container.resolve(Modules.CUSTOMER).listCustomers({ has_account: false }, { select: ["id", "email"], take: null })
     const accepting = guests.sort((a, b) => a.email.localeCompare(b.email)).filter((_, i) => i % 3 !== 2)
-    for (const g of accepting) {
+    // a re-run (segments topped up on a seeded store) records no decision twice: guests who decided keep it
+    const { sql }: typeof import("../../lib/db/raw-sql") = require("../../lib/db/raw-sql")
+    const decided = new Set(
+      (
+        await sql<{ customer_id: string }>(
+          container,
+          `SELECT customer_id FROM personalization_customer_profile WHERE customer_id = ANY($1::text[]) AND consent ? 'personalization' AND deleted_at IS NULL`,
+          [accepting.map((g) => g.id)]
+        )
+      ).map((r) => r.customer_id)
+    )
+    for (const g of accepting.filter((g) => !decided.has(g.id))) {
       await recordConsentWorkflow(container).run({
         input: { subject: { customer_id: g.id }, decisions: [{ purpose: "personalization", status: "granted" }], source: "store", now },
       })
@@ -130,7 +151,7 @@ async function recomputeProfiles(container: MedusaContainer, now: Date, log: (m:
     const { refreshed, failed } = await refreshAllSegments(container, now)
     const sizes = refreshed.map((r) => r.member_count).join("/")
     log(
-      `profiles: ${backfill.upserted} built, consent: ${consented} imported + ${accepting.length}/${guests.length} guests, ${refreshed.length} segments refreshed ` +
+      `profiles: ${backfill.upserted} built, consent: ${consented} imported + ${accepting.length - decided.size} of ${accepting.length}/${guests.length} accepting guests, ${refreshed.length} segments refreshed ` +
         `(members ${sizes}${failed.length ? `, ${failed.length} failed: ${failed[0].error}` : ""}) in ${((Date.now() - started) / 1000).toFixed(1)}s`
     )
     return backfill.upserted
@@ -138,6 +159,16 @@ async function recomputeProfiles(container: MedusaContainer, now: Date, log: (m:
     log(`profile refresh skipped: ${e?.message ?? e}`)
     return 0
   }
+}
+
+// The showcase (./showcase.ts), loaded lazily like the segments. Unlike them it fails the seed: `npm run dev` prints
+// logins and lines that rely on it, so a half-made showcase must be seen (the next run tops it up).
+async function seedShowcase(container: MedusaContainer, now: Date, seed: number, log: (m: string) => void) {
+  const started = Date.now()
+  const { ensureShowcase }: typeof import("./showcase") = require("./showcase")
+  const result = await ensureShowcase(container, { now, seed, log })
+  log(`showcase ready in ${((Date.now() - started) / 1000).toFixed(1)}s`)
+  return result
 }
 
 // Product similarity from the seeded orders, so recommendations work right away (the job rebuilds it daily).

@@ -45,6 +45,29 @@ export const DEMO_SEGMENTS = [
 ] as const
 
 /**
+ * Segments the showcase puts to work (seed option `showcase`): an automatic promotion is gated to `vip`, a placement
+ * variant targets `home-browsers` (the seeded visitors' browsing puts some of them in it). Both public, so
+ * `/store/personalization/me` names them and `/offers` lists what they unlock. Thresholds no shopper reaches in a
+ * few minutes (six orders, €2,000), so the journeys' own shoppers on the demo store never pick up the VIP discount.
+ */
+export const SHOWCASE_SEGMENTS = [
+  {
+    handle: "vip",
+    name: "VIP customers",
+    description: "Six or more orders and €2,000 or more spent.",
+    rule_text: "orders_count >= 6 AND total_spent >= 2000",
+    is_public: true,
+  },
+  {
+    handle: "home-browsers",
+    name: "Home & living browsers",
+    description: "Viewed three or more home products in the last 30 days.",
+    rule_text: "event('product_viewed', category = 'home').count(last 30d) >= 3",
+    is_public: true,
+  },
+] as const
+
+/**
  * Rules earlier seeds gave a demo segment that did not match its description. A store seeded with one, and not
  * edited since, gets the current rule on the next seed run; a rule the merchant changed is left alone.
  */
@@ -56,10 +79,10 @@ const SUPERSEDED_RULES: Record<string, string[]> = {
  * Creates each demo segment; a handle that already exists is skipped, unless it still has a superseded demo rule
  * (then its rule is updated through the segment workflow, which refreshes its members).
  */
-export async function createDemoSegments(container: MedusaContainer, log: (m: string) => void) {
+export async function createDemoSegments(container: MedusaContainer, log: (m: string) => void, opts: { showcase?: boolean } = {}) {
   const created: string[] = []
   const existing = await existingSegments(container)
-  for (const s of DEMO_SEGMENTS) {
+  for (const s of [...DEMO_SEGMENTS, ...(opts.showcase ? SHOWCASE_SEGMENTS : [])]) {
     const current = existing.get(s.handle)
     if (current) {
       if (SUPERSEDED_RULES[s.handle]?.some((old) => sameRule(old, current.rule_text))) {
@@ -98,7 +121,7 @@ type ExistingSegment = { id: string; handle: string; rule_text: string }
 async function existingSegments(container: MedusaContainer): Promise<Map<string, ExistingSegment>> {
   const service = container.resolve<any>("personalization")
   const rows: ExistingSegment[] = await service.listSegments(
-    { handle: DEMO_SEGMENTS.map((s) => s.handle) },
+    { handle: [...DEMO_SEGMENTS, ...SHOWCASE_SEGMENTS].map((s) => s.handle) },
     { select: ["id", "handle", "rule_text"] }
   )
   return new Map(rows.map((r) => [r.handle, r]))

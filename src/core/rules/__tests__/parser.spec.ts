@@ -1,6 +1,4 @@
 import fc from "fast-check"
-import { readFileSync } from "node:fs"
-import { join } from "node:path"
 import { Rule } from "../ast"
 import { format } from "../format"
 import { RuleSyntaxError, parse, tryParse } from "../parser"
@@ -106,7 +104,7 @@ describe("text syntax", () => {
     expect(() => parse("")).toThrow(/expected a condition/)
     expect(() => parse("country = 'open")).toThrow(/unterminated string starting at 1:11/)
     expect(() => parse("event('x').count(last 24h)")).toThrow(/expected a comparison operator/)
-    expect(() => parse("event('x').count(last 24 weeks) > 1")).toThrow(/expected a duration/)
+    expect(() => parse("event('x').count(last 24 AND) > 1")).toThrow(/expected a duration like 24h, 7d, 2w or 30 minutes/)
     expect(() => parse("last_order_at < 30d")).toThrow(/a past offset \(write -30d\)/)
     expect(() => parse("country = 'x' @")).toThrow(/unexpected character '@' at 1:15/)
     expect(() => parse("country = 'a\\q'")).toThrow(/unknown escape/)
@@ -118,11 +116,12 @@ describe("text syntax", () => {
     expect(() => parse("NOT ".repeat(5000) + "orders_count = 1")).toThrow(/nested too deeply/)
   })
 
-  it("validateText combines syntax and catalogue errors", () => {
+  it("validateText combines syntax and catalogue errors, both with line and column", () => {
     expect(validateText("orders_count >")).toMatchObject({ ok: false, errors: [{ path: "$", line: 1, column: 15 }] })
-    const r = validateText("cuntry = 'DE'")
-    expect(r.ok).toBe(false)
-    if (!r.ok) expect(r.errors[0].message).toMatch(/unknown trait 'cuntry'; allowed traits: .*country/)
+    expect(validateText("cuntry = 'DE'")).toEqual({
+      ok: false,
+      errors: [{ path: "$.trait", message: "unknown trait 'cuntry' at 1:1 — did you mean country?", line: 1, column: 1 }],
+    })
   })
 
   it("formats canonically", () => {
@@ -130,18 +129,6 @@ describe("text syntax", () => {
     expect(format(r)).toBe(
       "NOT (a = 1 OR b = 2) AND (c = 3 AND d = 'x') OR event('y', p IN (1, 2)).sum(q, last 5m) BETWEEN '1.50' AND 2"
     )
-  })
-
-  it("parses and validates every example in docs/rules.md", () => {
-    const doc = readFileSync(join(__dirname, "../../../../docs/rules.md"), "utf8")
-    const block = doc.slice(doc.indexOf("## Examples"))
-    const lines = block.split("```text")[1].split("```")[0].trim().split("\n")
-    expect(lines.length).toBeGreaterThanOrEqual(10)
-    for (const line of lines) {
-      const text = line.replace(/\s+--\s.*$/, "")
-      const r = validateText(text, testCatalog)
-      expect({ text, errors: r.ok ? [] : r.errors }).toEqual({ text, errors: [] })
-    }
   })
 
   const roundTrip = (rule: Rule) => {

@@ -19,46 +19,48 @@ describe("validateRule", () => {
     })
   })
 
-  it("names an unknown trait and lists the allowed ones", () => {
-    const [e] = errorsOf({ type: "and", rules: [cond(1), { type: "trait", trait: "ordres_count", op: ">", value: 3 }] })
-    expect(e.path).toBe("$.rules[1].trait")
-    expect(e.message).toContain("unknown trait 'ordres_count'")
-    expect(e.message).toContain("allowed traits: abandonment_rate, aov,")
-    expect(e.message).toContain("orders_count")
-  })
-
-  it("names an unknown event type when a list of event types is enforced", () => {
-    const r = validateRule(parse("event('prodct_viewed').exists(last 1d)"), defaultCatalog, { eventTypes: ["product_viewed", "order_placed"] })
-    expect(r).toEqual({
-      ok: false,
-      errors: [{ path: "$.event", message: "unknown event type 'prodct_viewed'; allowed: product_viewed, order_placed or a custom x_* type" }],
-    })
-    expect(validateRule(parse("event('x_wishlist').exists(last 1d)"), defaultCatalog, { eventTypes: ["order_placed"] }).ok).toBe(true)
-    expect(errorsOf({ type: "event", event: "Product Viewed", measure: "exists", window: { amount: 1, unit: "d" } })[0]).toMatchObject({
-      path: "$.event",
-      message: expect.stringContaining("event types must match"),
-    })
+  it("names an unknown trait: the nearest one when it looks like a typo, else the allowed ones", () => {
+    // JSON input has no text positions: path only.
+    expect(errorsOf({ type: "and", rules: [cond(1), { type: "trait", trait: "ordres_count", op: ">", value: 3 }] })).toEqual([
+      { path: "$.rules[1].trait", message: "unknown trait 'ordres_count' — did you mean orders_count?" },
+    ])
+    const [far] = errorsOf({ type: "trait", trait: "shoe_size", op: ">", value: 3 })
+    expect(far.message).toMatch(/^unknown trait 'shoe_size' — allowed traits: abandonment_rate, aov, .*orders_count/)
+    expect(far).not.toHaveProperty("line")
   })
 
   it("rejects type mismatches", () => {
     expect(errorsOf(parse("country > 3"))[0]).toEqual({
       path: "$.op",
-      message: "operator '>' does not apply to string trait 'country' (allowed: =, !=, in, not_in, contains, is_null, is_not_null)",
+      message: "operator '>' does not apply to string trait 'country' at 1:9 — allowed: =, !=, in, not_in, contains, is_null, is_not_null",
+      line: 1,
+      column: 9,
     })
-    expect(errorsOf(parse("orders_count = 'three'"))[0].message).toMatch(/number trait 'orders_count' compares with numbers/)
-    expect(errorsOf(parse("has_account = 1"))[0].message).toMatch(/boolean trait 'has_account' compares with true or false/)
-    expect(errorsOf(parse("last_order_at < 30"))[0].message).toMatch(/date trait 'last_order_at' compares with an ISO 8601 UTC date/)
+    expect(errorsOf(parse("orders_count = 'three'"))[0].message).toBe(
+      "number trait 'orders_count' compares with numbers, got string 'three' at 1:16 — write a number, or a decimal string like '100.10'"
+    )
+    expect(errorsOf(parse("has_account = 1"))[0].message).toBe("boolean trait 'has_account' compares with true or false, got number 1 at 1:15")
+    expect(errorsOf(parse("country = 3"))[0].message).toBe("string trait 'country' compares with strings, got number 3 at 1:11 — quote it: '3'")
+    expect(errorsOf(parse("last_order_at < 30"))[0].message).toMatch(/^date trait 'last_order_at' compares with an ISO 8601 UTC date or a relative date, got number 30 at 1:17 — write '2024-05-01'/)
+    expect(errorsOf(parse("last_order_at < '-30d'"))[0].message).toMatch(/got string '-30d' at 1:17 — write -30d without quotes$/)
     expect(errorsOf(parse("last_order_at < '2024-02-30'"))[0].message).toMatch(/ISO 8601/)
     expect(errorsOf(parse("last_order_at < '2024-02-01T10:00:00+02:00'"))[0].message).toMatch(/ISO 8601/)
     expect(errorsOf(parse("country IN ('DE', 3)"))[0]).toMatchObject({ path: "$.value[1]" })
     expect(errorsOf(parse("tags > 'a'"))[0].message).toMatch(/does not apply to string_list/)
     const withEnum = extendCatalog(defaultCatalog, [{ name: "gender", type: "enum", values: ["female", "male"] }])
-    expect(errorsOf(parse("gender = 'robot'"), withEnum)[0].message).toBe("'robot' is not a value of 'gender' (allowed: female, male)")
-    expect(errorsOf({ type: "event", event: "x", measure: "sum", window: { amount: 1, unit: "d" }, op: ">", value: 1 })[0]).toMatchObject({
+    expect(errorsOf(parse("gender = 'robot'"), withEnum)[0].message).toBe("'robot' is not a value of 'gender' at 1:10 — allowed: female, male")
+    expect(errorsOf(parse("gender IN ('male', 'femal')"), withEnum)[0]).toEqual({
+      path: "$.value[1]",
+      message: "'femal' is not a value of 'gender' at 1:20 — did you mean 'female'? (allowed: female, male)",
+      line: 1,
+      column: 20,
+    })
+    expect(errorsOf({ type: "event", event: "x_a", measure: "sum", window: { amount: 1, unit: "d" }, op: ">", value: 1 })[0]).toMatchObject({
       path: "$.property",
     })
-    expect(errorsOf(parse("event('x', p > 'a').exists(last 1d)"))[0]).toMatchObject({ path: "$.where[0].value" })
-    expect(errorsOf(parse("event('x', p IN ('a', 1)).exists(last 1d)"))[0].message).toMatch(/all strings or all numbers/)
+    expect(errorsOf(parse("event('x_a', p > 'a').exists(last 1d)"))[0]).toMatchObject({ path: "$.where[0].value", line: 1, column: 18 })
+    expect(errorsOf(parse("event('x_a', p IN ('a', 1)).exists(last 1d)"))[0].message).toMatch(/all strings or all numbers at 1:19$/)
+    expect(errorsOf(parse("event('x_a', p NOT IN ('a', 1)).exists(last 1d)"))[0].message).toMatch(/an 'not_in' list must be all strings or all numbers/)
   })
 
   it("enforces depth ≤ 8 with the path of the offending node", () => {
@@ -82,16 +84,25 @@ describe("validateRule", () => {
 
   it("enforces string length, list length and window limits", () => {
     expect(validateRule(parse(`country = '${"x".repeat(500)}'`)).ok).toBe(true)
-    expect(errorsOf(parse(`country = '${"x".repeat(501)}'`))[0]).toMatchObject({ path: "$.value", message: "strings are limited to 500 characters" })
+    expect(errorsOf(parse(`country = '${"x".repeat(501)}'`))[0]).toMatchObject({ path: "$.value", message: "strings are limited to 500 characters at 1:11" })
     const list = (n: number) => ({ type: "trait", trait: "country", op: "in", value: Array.from({ length: n }, (_, i) => `c${i}`) })
     expect(validateRule(list(1000)).ok).toBe(true)
     expect(errorsOf(list(1001))[0]).toMatchObject({ path: "$.value", message: "lists are limited to 1000 values" })
-    expect(validateRule(parse("event('x').exists(last 365d)")).ok).toBe(true)
-    expect(validateRule(parse("event('x').exists(last 8760h)")).ok).toBe(true)
-    expect(errorsOf(parse("event('x').exists(last 366d)"))[0]).toEqual({ path: "$.window", message: "windows are at most 365 days" })
-    expect(errorsOf(parse("event('x').exists(last 525601m)"))[0].path).toBe("$.window")
-    expect(errorsOf(parse("event('x').exists(last 0d)"))[0].path).toBe("$.window.amount")
-    expect(errorsOf(parse("last_order_at < -36501d"))[0].message).toMatch(/at most 36500 days/)
+    expect(validateRule(parse("event('x_a').exists(last 365d)")).ok).toBe(true)
+    expect(validateRule(parse("event('x_a').exists(last 8760h)")).ok).toBe(true)
+    expect(validateRule(parse("event('x_a').exists(last 52w)")).ok).toBe(true)
+    expect(errorsOf(parse("event('x_a').exists(last 366d)"))[0]).toEqual({
+      path: "$.window",
+      message: "window 'last 366d' is too long at 1:21 — windows are at most 365 days",
+      line: 1,
+      column: 21,
+    })
+    expect(errorsOf(parse("event('x_a').exists(last 53w)"))[0].path).toBe("$.window")
+    expect(errorsOf(parse("event('x_a').exists(last 525601m)"))[0].path).toBe("$.window")
+    expect(errorsOf(parse("event('x_a').exists(last 0d)"))[0]).toMatchObject({ path: "$.window.amount", line: 1, column: 26 })
+    expect(errorsOf(parse("last_order_at < -36501d"))[0].message).toMatch(/^relative date -36501d reaches back too far at 1:17 — .*at most 36500 days/)
+    expect(validateRule(parse("last_order_at < -5214w")).ok).toBe(true) // 36,498 days
+    expect(errorsOf(parse("last_order_at < -5215w"))[0].path).toBe("$.value")
   })
 
   it("rejects NUL characters anywhere a string value goes (Postgres text cannot hold them)", () => {
@@ -101,7 +112,7 @@ describe("validateRule", () => {
     ])
     expect(errorsOf({ type: "trait", trait: "country", op: "in", value: ["ok", nul] })[0].path).toBe("$.value[1]")
     expect(
-      errorsOf({ type: "event", event: "x", where: [{ property: "p", op: "=", value: nul }], measure: "exists", window: { amount: 1, unit: "d" } })[0]
+      errorsOf({ type: "event", event: "x_a", where: [{ property: "p", op: "=", value: nul }], measure: "exists", window: { amount: 1, unit: "d" } })[0]
         .path
     ).toBe("$.where[0].value")
     expect(errorsOf(parse("country = 'a\u0000b'"))[0].message).toMatch(/NUL/)
@@ -116,7 +127,7 @@ describe("validateRule", () => {
     expect(errorsOf({ type: "trait", trait: "country", op: "is_null", value: "DE" })[0].message).toBe("'is_null' takes no value")
     expect(errorsOf({ type: "trait", trait: "country", op: "between", value: ["a"] })[0].message).toMatch(/pair/)
     expect(errorsOf({ type: "trait", trait: "orders_count", op: "=", value: Infinity })[0].path).toBe("$.value")
-    expect(errorsOf({ type: "event", event: "x", measure: "count", window: { amount: 1, unit: "d" } }).map((e) => e.path)).toEqual(["$.op", "$.value"])
+    expect(errorsOf({ type: "event", event: "x_a", measure: "count", window: { amount: 1, unit: "d" } }).map((e) => e.path)).toEqual(["$.op", "$.value"])
     expect(errorsOf(null)[0].path).toBe("$")
     expect(errorsOf("orders_count > 3")[0].path).toBe("$")
   })

@@ -13,6 +13,7 @@ import {
   TraitOp,
 } from "../../ast"
 import { TraitCatalog, TraitDef, defaultCatalog, extendCatalog } from "../../catalog"
+import { KNOWN_EVENT_TYPES } from "../../event-types"
 import { OPS_BY_TYPE } from "../../validate"
 
 /** The default catalogue plus one merchant metadata trait of every type (stored in p.traits). */
@@ -49,7 +50,7 @@ export const narrowPools: Pools = {
   number: fc.constantFrom(...NUMBERS),
   string: fc.constantFrom(...STRINGS),
   isoDate: fc.constantFrom("2026-03-15", "2026-03-14", "2026-02-13T10:20:30Z", "2026-02-13T10:20:30.001Z", "2000-01-01", "2026-03-15T10:20:30Z", "1990-05-20"),
-  relative: fc.constantFrom(...["today", "-30d", "-1d", "-48h", "-15m", "-0d", "-7d", "-1m", "-9000d"].map((relative) => ({ relative }))),
+  relative: fc.constantFrom(...["today", "-30d", "-1d", "-48h", "-15m", "-0d", "-7d", "-1w", "-4w", "-1m", "-9000d"].map((relative) => ({ relative }))),
   count: fc.constantFrom<NumericValue>(0, 1, 2, 3, 4, "2"),
   sum: fc.constantFrom<NumericValue>(0, 10, 20.5, "100.10", 30.3, -5, "0.3", 0.3),
   eventType: fc.constantFrom("product_viewed", "order_placed", "cart_item_added", "x_custom"),
@@ -63,6 +64,8 @@ export const narrowPools: Pools = {
     { amount: 30, unit: "d" },
     { amount: 90, unit: "d" },
     { amount: 15, unit: "m" },
+    { amount: 1, unit: "w" },
+    { amount: 52, unit: "w" },
     { amount: 365, unit: "d" }
   ),
   // Around the day counts the test profiles' dates produce (0, 1, 2, 7, 30, 400, 9000 days ago, or a day ahead),
@@ -90,16 +93,19 @@ export const widePools: Pools = {
   relative: fc.oneof(
     fc.constant({ relative: "today" }),
     fc.tuple(fc.nat({ max: 36500 }), fc.constant("d")).map(([n, u]) => ({ relative: `-${n}${u}` })),
+    fc.tuple(fc.nat({ max: 5214 }), fc.constant("w")).map(([n, u]) => ({ relative: `-${n}${u}` })),
     fc.tuple(fc.nat({ max: 800000 }), fc.constantFrom("h", "m")).map(([n, u]) => ({ relative: `-${n}${u}` }))
   ),
   count: fc.oneof(fc.nat({ max: 1000 }), fc.integer().map(String)),
   sum: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer().map(String)),
-  eventType: fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/),
+  // Built-in types, or any custom x_* name (validateRule accepts those by default).
+  eventType: fc.oneof(fc.constantFrom(...KNOWN_EVENT_TYPES), fc.stringMatching(/^x_[a-z0-9_]{1,20}$/)),
   property: fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/),
   handle: fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,20}$/),
   purpose: fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/),
   window: fc.oneof(
     fc.record({ amount: fc.integer({ min: 1, max: 365 }), unit: fc.constant<"d">("d") }),
+    fc.record({ amount: fc.integer({ min: 1, max: 52 }), unit: fc.constant<"w">("w") }),
     fc.record({ amount: fc.integer({ min: 1, max: 8760 }), unit: fc.constant<"h">("h") }),
     fc.record({ amount: fc.integer({ min: 1, max: 525600 }), unit: fc.constant<"m">("m") })
   ),
@@ -135,6 +141,7 @@ function traitArb(catalog: TraitCatalog, p: Pools): fc.Arbitrary<TraitCondition>
         case "is_not_null":
           return fc.constant({ ...base, op })
         case "between":
+        case "not_between":
           return fc.tuple(v, v).map((value) => ({ ...base, op, value }))
         case "in":
         case "not_in":
@@ -150,10 +157,10 @@ function filterArb(p: Pools): fc.Arbitrary<PropertyFilter> {
   return fc.oneof(
     fc.record({ property: p.property, op: fc.constantFrom<"=" | "!=">("=", "!="), value: fc.oneof(p.string, fc.boolean(), p.number.filter((n): n is number => typeof n === "number")) }),
     fc.record({ property: p.property, op: fc.constantFrom(...CMP), value: p.sum.filter((n): n is number => typeof n === "number") }),
-    fc.record({ property: p.property, op: fc.constant<"in">("in"), value: fc.array(p.string, { minLength: 1, maxLength: 3 }) }),
+    fc.record({ property: p.property, op: fc.constantFrom<"in" | "not_in">("in", "not_in"), value: fc.array(p.string, { minLength: 1, maxLength: 3 }) }),
     fc.record({
       property: p.property,
-      op: fc.constant<"in">("in"),
+      op: fc.constantFrom<"in" | "not_in">("in", "not_in"),
       value: fc.array(p.sum.filter((n): n is number => typeof n === "number"), { minLength: 1, maxLength: 3 }),
     })
   ) as fc.Arbitrary<PropertyFilter>
