@@ -28,7 +28,12 @@ export const BUILT_IN_EVENT_TYPES: readonly EventTypeDef[] = [
   { name: "cart_item_added", origin: "storefront", description: "An item was added to the cart (storefront-tracked)" },
   { name: "checkout_started", origin: "storefront", description: "Checkout was started" },
   { name: "page_viewed", origin: "storefront", description: "Any other page was viewed" },
-  { name: "order_placed", origin: "server", description: "An order was placed (recorded from Medusa's orders)" },
+  // Recorded by the plugin from Medusa's orders and carts (src/core/behaviour/types.ts; a test keeps the two in step).
+  { name: "order_placed", origin: "server", description: "An order that stands, at its placement time (amount: the order total)" },
+  { name: "order_canceled", origin: "server", description: "An order that was canceled, at its cancellation time" },
+  { name: "cart_line_added", origin: "server", description: "Units of a variant appeared in the customer's Medusa cart" },
+  { name: "cart_line_removed", origin: "server", description: "Units of a variant left the customer's Medusa cart" },
+  { name: "cart_completed", origin: "server", description: "The customer's cart was completed (checkout)" },
 ]
 
 /** Every built-in event type (storefront and server). */

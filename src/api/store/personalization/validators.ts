@@ -1,8 +1,8 @@
 import { z } from "@medusajs/framework/zod"
-import { KNOWN_EVENT_TYPES } from "../../../core/rules"
+import { STOREFRONT_EVENT_TYPES } from "../../../core/rules"
 
-/** Types a storefront may send (order_placed comes from Medusa's own order events, never from a client). */
-export const STORE_EVENT_TYPES = KNOWN_EVENT_TYPES.filter((t) => t !== "order_placed")
+/** Types a storefront may send (order and cart facts come from Medusa's own data, never from a client). */
+export const STORE_EVENT_TYPES = STOREFRONT_EVENT_TYPES
 export const CUSTOM_EVENT_RE = /^x_[a-z0-9_]{1,62}$/
 export const MAX_BATCH = 100
 export const MAX_PROPERTIES_BYTES = 2048
