@@ -2,8 +2,10 @@
 // `npm run dev` — a demo store on this machine with nothing but Node:
 //   1. Postgres: DATABASE_URL if set, else an embedded Postgres with data under .dev-data/ (port remembered);
 //   2. `medusa db:migrate` (core + plugin migrations + link sync), skipped when nothing it depends on changed;
-//   3. the demo seed, once (src/scripts/seed-demo.ts) — skipped when the store is already seeded;
-//   4. `medusa develop`, then prints the admin login, the publishable key and curl calls to try.
+//   3. the demo seed (src/scripts/seed-demo.ts) — skipped when the store holds everything the seed makes; a store an
+//      older seed made (no placements, offers, … yet) is topped up: only what is missing is added;
+//   4. `medusa develop`, then prints the admin and shopper logins, the publishable key and "Try it" lines
+//      (scripts/lib/demo-try-it.js) with the real key and ids filled in.
 // Flags: --reset (wipe .dev-data and start over), --no-seed, --migrate (run db:migrate even when nothing changed),
 //        --customers=N --products=N (first seed only).
 // Ctrl-C / SIGTERM stops Medusa first, then Postgres.
@@ -18,10 +20,11 @@ const portFile = path.join(dataDir, "pg-port")
 const medusaBin = path.join(root, "node_modules", ".bin", "medusa")
 const DB_NAME = "medusa_personalization_dev"
 const DEFAULT_PG_PORT = 54329
-const ADMIN = { email: "admin@medusa-test.com", password: "supersecret" }
-// Kept in step with src/scripts/demo/{store-setup,segments}.ts; used to skip the seed without booting Medusa.
-const DEMO_KEY_TITLE = "Demo storefront"
-const DEMO_SEGMENTS = ["repeat-buyers", "big-spenders", "lapsed", "one-time-buyers", "guests"]
+// What the seed makes is named in src/scripts/demo/manifest.json (read by the seed too); scripts/lib/demo-state.js
+// reads the store with SQL, so a complete demo skips the seed without booting Medusa.
+const { demoState: readDemoState, manifest } = require("./lib/demo-state.js")
+const { tryItText } = require("./lib/demo-try-it.js")
+const ADMIN = manifest.admin
 
 const argv = process.argv.slice(2)
 const flag = (name) => argv.includes(`--${name}`)
@@ -66,6 +69,7 @@ async function main() {
   else if (key.seeded) log("demo store already seeded, skipping the seed")
   else {
     const t = Date.now()
+    if (key.token) log(`the demo store lacks ${key.missing.join(", ")} (made by an older seed?): topping it up`)
     log(`seeding the demo store (${elapsed()})`)
     await run(["exec", "./src/scripts/seed-demo.ts", ...seedArgs], env)
     log(`seed finished in ${((Date.now() - t) / 1000).toFixed(1)}s`)
@@ -82,7 +86,7 @@ async function main() {
     }
   })
   await waitForHealth(`http://localhost:${httpPort}/health`, 240_000)
-  banner(key.token)
+  banner(key)
 }
 
 // ---- Postgres -------------------------------------------------------------------------------------------
@@ -128,27 +132,14 @@ async function stopPostgres() {
   log(ok ? "Postgres stopped" : "Postgres did not stop in 15 s; killed")
 }
 
-// Is the demo store seeded (publishable key + example segments present)? Reads the tables directly;
-// an empty database (no tables yet) is "not seeded".
+// Is the demo store seeded — everything the current seed makes present (see scripts/lib/demo-state.js)? Reads the
+// tables directly; an empty database (no tables yet) is "not seeded". `missing` names what a partial store lacks.
 async function demoState(databaseUrl) {
   const { Client } = require("pg")
   const client = new Client({ connectionString: databaseUrl })
   await client.connect()
   try {
-    let k = { rows: [] }
-    try {
-      k = await client.query(
-        `SELECT token FROM api_key WHERE title = $1 AND type = 'publishable' AND revoked_at IS NULL AND deleted_at IS NULL LIMIT 1`,
-        [DEMO_KEY_TITLE]
-      )
-    } catch {} // no api_key table: never migrated
-    let segments = 0
-    try {
-      const s = await client.query(`SELECT count(*)::int AS n FROM personalization_segment WHERE handle = ANY($1) AND deleted_at IS NULL`, [DEMO_SEGMENTS])
-      segments = s.rows[0].n
-    } catch {} // no segment table yet: the plugin's migration is missing
-    const token = k.rows[0]?.token
-    return { token, seeded: !!token && segments === DEMO_SEGMENTS.length }
+    return await readDemoState(async (sql, params) => (await client.query(sql, params)).rows)
   } finally {
     await client.end()
   }
@@ -260,22 +251,25 @@ async function waitForHealth(url, timeoutMs) {
   throw new Error(`medusa did not answer ${url} within ${timeoutMs / 1000}s`)
 }
 
-function banner(pk) {
+function banner(state) {
   const base = `http://localhost:${httpPort}`
-  const login = JSON.stringify(ADMIN)
+  const { member, nonmember } = manifest.shoppers
+  const pad = (t) => t.padEnd(18)
   const lines = [
     "",
     `\x1b[32m✔ Demo store ready in ${elapsed()}\x1b[0m`,
-    `  Admin:            ${base}/app   (${ADMIN.email} / ${ADMIN.password})`,
-    `  Publishable key:  ${pk ?? "(none — run without --no-seed)"}`,
-    "",
-    "  Try it:",
-    `  TOKEN=$(curl -s -X POST ${base}/auth/user/emailpass -H 'content-type: application/json' -d '${login}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,
-    `  curl -s ${base}/admin/personalization/segments -H "authorization: Bearer $TOKEN"`,
-    `  curl -s '${base}/store/products?limit=3&fields=title' -H 'x-publishable-api-key: ${pk ?? "<key>"}'`,
-    "",
-    "  Ctrl-C stops Medusa, then Postgres. `npm run dev -- --reset` starts from an empty store.",
-    "",
+    `  ${pad("Admin:")}${base}/app   (${ADMIN.email} / ${ADMIN.password})`,
+    `  ${pad("Shopper, member:")}${member.email} / ${member.password}   (VIP + repeat buyer: "Welcome back", member prices, ${manifest.promotionCode})`,
+    `  ${pad("Shopper, other:")}${nonmember.email} / ${nonmember.password}   (lapsed, in neither: "We miss you", regular prices, no offers)`,
+    `  ${pad("Visitor id:")}${manifest.visitors.browsingHome}   (anonymous, consented, browsed home products: "Picked for your home")`,
+    `  ${pad("Publishable key:")}${state.token ?? "(none — run without --no-seed)"}`,
   ]
+  if (state.seeded) {
+    const tryIt = tryItText({ base, flavour: "banner", ...state.ids })
+    lines.push("", "  Try it — paste into a shell, the three login lines first (add `| jq` to read the JSON):", ...tryIt.split("\n").map((l) => `  ${l}`))
+  } else if (state.token) {
+    lines.push("", `  The demo store lacks ${state.missing.join(", ")}; run \`npm run dev\` again (without --no-seed) to add it.`)
+  }
+  lines.push("", "  Ctrl-C stops Medusa, then Postgres. `npm run dev -- --reset` starts from an empty store.", "")
   console.log(lines.join("\n"))
 }
