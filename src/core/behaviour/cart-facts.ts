@@ -7,7 +7,10 @@
  * - fewer → `cart_line_removed` with `quantity` = the difference (a line removed entirely: all its units);
  * - a completed cart → one `cart_completed` at its completion time.
  *
- * Facts are dated at the cart's last update (the write that caused them). Keys are
+ * An addition or a changed quantity is dated at the line's last write (`changed_at`, else the cart's last update); a
+ * removal — the line is gone from the cart, and Medusa keeps no trace of when — at `observedAt`, the evaluation that
+ * noticed it (right after the `cart.updated` it follows). Removals can only follow recorded facts, so they are always
+ * observed incrementally, never reconstructed for old carts. Keys are
  * `<type> <cart id> <variant id> <n>` (`cart_completed <cart id>`): the n-th such fact for that cart and variant, so
  * recomputing from the same cart and the same recorded facts yields the same keys — a replay writes nothing twice.
  * Properties: `cart_id`, `variant_id`, `product_id`, `quantity`, `unit_price` (exact decimal, cart currency),
@@ -28,7 +31,7 @@ const distinct = (values: (string | null | undefined)[]): string[] =>
  * The facts to add for one cart, given the facts already recorded (any of the profile's facts: only those of this
  * cart are read). Returns [] when nothing changed.
  */
-export function cartFacts(cart: CartFact, recorded: readonly ServerFact[]): ServerFact[] {
+export function cartFacts(cart: CartFact, recorded: readonly ServerFact[], observedAt: Date): ServerFact[] {
   const mine = recorded.filter((f) => f.properties.cart_id === cart.id)
   const net = new Map<string, number>()
   const seen = new Map<string, number>() // `${type} ${variant}` → facts recorded
@@ -43,12 +46,14 @@ export function cartFacts(cart: CartFact, recorded: readonly ServerFact[]): Serv
     seen.set(`${f.type} ${variant}`, (seen.get(`${f.type} ${variant}`) ?? 0) + 1)
   }
 
-  const lines = new Map<string, { quantity: number; line: CartLineFact }>()
+  const lines = new Map<string, { quantity: number; line: CartLineFact; at: number | null }>()
   for (const line of cart.lines ?? []) {
     if (!line.variant_id) continue
     const prev = lines.get(line.variant_id)
     const q = Math.max(0, Number(line.quantity) || 0)
-    lines.set(line.variant_id, { quantity: (prev?.quantity ?? 0) + q, line: prev?.line ?? line })
+    const at = line.changed_at ? new Date(line.changed_at).getTime() : null
+    const latest = prev?.at === null || prev?.at === undefined ? at : at === null ? prev.at : Math.max(prev.at, at)
+    lines.set(line.variant_id, { quantity: (prev?.quantity ?? 0) + q, line: prev?.line ?? line, at: latest })
   }
 
   const out: ServerFact[] = []
@@ -63,7 +68,7 @@ export function cartFacts(cart: CartFact, recorded: readonly ServerFact[]): Serv
     out.push({
       client_id: lineKey(type, cart.id, variant, n),
       type,
-      occurred_at: cart.updated_at,
+      occurred_at: !now ? observedAt : now.at !== null ? new Date(now.at) : cart.updated_at,
       properties: lineProperties(cart, variant, Math.abs(delta), line),
     })
   }

@@ -24,6 +24,8 @@ export function reconcileServerFacts(input: {
   stored: readonly StoredFact[]
   /** The store's default currency. */
   currency: string
+  /** The evaluation instant: when a removed cart line was noticed (cart-facts.ts). */
+  now: Date
 }): FactChanges {
   const stored = new Map(input.stored.map((f) => [f.client_id, f]))
   const wanted = orderFacts(input.orders, { currency: input.currency })
@@ -33,7 +35,7 @@ export function reconcileServerFacts(input: {
     return !s || !sameFact(s, f)
   })
   const remove = input.stored.filter((f) => (f.type === ORDER_PLACED || f.type === ORDER_CANCELED) && !wantedKeys.has(f.client_id))
-  for (const cart of input.carts) upsert.push(...cartFacts(cart, input.stored))
+  for (const cart of input.carts) upsert.push(...cartFacts(cart, input.stored, input.now))
   return { upsert, remove }
 }
 

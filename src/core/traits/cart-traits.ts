@@ -14,6 +14,8 @@ export interface CartLineFact {
   variant_id: string | null
   product_id: string | null
   quantity: number
+  /** The line's last write (created or updated): when its current quantity was set. */
+  changed_at?: Date | null
   /** Exact decimal string or number, in the cart's currency. */
   unit_price?: number | string | null
   collection_id?: string | null

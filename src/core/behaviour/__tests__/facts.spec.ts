@@ -34,6 +34,7 @@ const order = (over: Partial<OrderFact> = {}): OrderFact => ({
   ...over,
 })
 let seq = 0
+const OBSERVED = at("2026-03-01T11:00:00.000Z")
 const stored = (f: ServerFact): StoredFact => ({ ...f, id: `pevt_${++seq}`, properties: JSON.parse(JSON.stringify(f.properties)) })
 
 describe("order facts", () => {
@@ -124,7 +125,7 @@ describe("cart activity facts", () => {
   })
 
   it("records additions, raised and lowered quantities and removals as deltas with replay-stable keys", () => {
-    const first = cartFacts(cart([{ variant: "v1", qty: 2 }]), [])
+    const first = cartFacts(cart([{ variant: "v1", qty: 2 }]), [], OBSERVED)
     expect(first).toEqual([
       {
         client_id: "cart_line_added cart_1 v1 1",
@@ -135,25 +136,29 @@ describe("cart activity facts", () => {
     ])
     const recorded = first.map(stored)
     // the same cart again: nothing
-    expect(cartFacts(cart([{ variant: "v1", qty: 2 }]), recorded)).toEqual([])
+    expect(cartFacts(cart([{ variant: "v1", qty: 2 }]), recorded, OBSERVED)).toEqual([])
     // 2 → 5 and a new line
-    const second = cartFacts(cart([{ variant: "v1", qty: 5 }, { variant: "v2", qty: 1 }], { updated_at: at("2026-03-01T09:10:00.000Z") }), recorded)
+    const second = cartFacts(cart([{ variant: "v1", qty: 5 }, { variant: "v2", qty: 1 }], { updated_at: at("2026-03-01T09:10:00.000Z") }), recorded, OBSERVED)
     expect(second.map((f) => [f.client_id, f.properties.quantity])).toEqual([
       ["cart_line_added cart_1 v1 2", 3],
       ["cart_line_added cart_1 v2 1", 1],
     ])
     recorded.push(...second.map(stored))
     // v1 lowered to 1, v2 removed: the removed line keeps its product from the recorded fact
-    const third = cartFacts(cart([{ variant: "v1", qty: 1 }], { updated_at: at("2026-03-01T09:20:00.000Z") }), recorded)
+    const lowered = cart([{ variant: "v1", qty: 1 }], { updated_at: at("2026-03-01T09:00:00.000Z") })
+    lowered.lines![0].changed_at = at("2026-03-01T09:20:00.000Z")
+    const third = cartFacts(lowered, recorded, OBSERVED)
     expect(third.map((f) => [f.client_id, f.type, f.properties.quantity, f.properties.product_id])).toEqual([
       ["cart_line_removed cart_1 v1 1", CART_LINE_REMOVED, 4, "prod_v1"],
       ["cart_line_removed cart_1 v2 1", CART_LINE_REMOVED, 1, "prod_v2"],
     ])
+    // a changed line is dated at its own last write; a line gone from the cart when it was noticed
+    expect(third.map((f) => f.occurred_at)).toEqual([at("2026-03-01T09:20:00.000Z"), OBSERVED])
   })
 
   it("a completed cart gets one cart_completed at its completion time", () => {
     const done = cart([{ variant: "v1", qty: 2 }], { completed_at: at("2026-03-01T09:30:00.000Z") })
-    const facts = cartFacts(done, [])
+    const facts = cartFacts(done, [], OBSERVED)
     const completed = facts.find((f) => f.type === CART_COMPLETED)!
     expect(completed).toEqual({
       client_id: "cart_completed cart_1",
@@ -161,7 +166,7 @@ describe("cart activity facts", () => {
       occurred_at: at("2026-03-01T09:30:00.000Z"),
       properties: { cart_id: "cart_1", item_count: 2, product_ids: ["prod_v1"], variant_ids: ["v1"] },
     })
-    expect(cartFacts(done, facts.map(stored))).toEqual([])
+    expect(cartFacts(done, facts.map(stored), OBSERVED)).toEqual([])
   })
 
   it("property: after any sequence of cart states the recorded net quantity per variant equals the cart", () => {
@@ -171,8 +176,8 @@ describe("cart activity facts", () => {
         const recorded: StoredFact[] = []
         for (const [i, s] of states.entries()) {
           const c = cart(Object.entries(s).map(([variant, qty]) => ({ variant, qty })), { updated_at: new Date(Date.UTC(2026, 2, 1, 10, i)) })
-          recorded.push(...cartFacts(c, recorded).map(stored))
-          expect(cartFacts(c, recorded)).toEqual([]) // idempotent
+          recorded.push(...cartFacts(c, recorded, OBSERVED).map(stored))
+          expect(cartFacts(c, recorded, OBSERVED)).toEqual([]) // idempotent
         }
         const net: Record<string, number> = {}
         for (const f of recorded) net[f.properties.variant_id as string] = (net[f.properties.variant_id as string] ?? 0) + (f.type === CART_LINE_ADDED ? 1 : -1) * (f.properties.quantity as number)
@@ -188,16 +193,16 @@ describe("reconcile", () => {
   it("writes new and changed order facts, removes the placed fact of a canceled order, and is idempotent", () => {
     const o1 = order({ id: "o1" })
     const o2 = order({ id: "o2", total: "10" })
-    let changes = reconcileServerFacts({ orders: [o1, o2], carts: [], stored: [], currency: "eur" })
+    let changes = reconcileServerFacts({ now: OBSERVED, orders: [o1, o2], carts: [], stored: [], currency: "eur" })
     expect(changes.upsert.map((f) => f.client_id)).toEqual(["order_placed o1", "order_placed o2"])
     expect(changes.remove).toEqual([])
     let db = changes.upsert.map(stored)
-    expect(reconcileServerFacts({ orders: [o1, o2], carts: [], stored: db, currency: "eur" })).toEqual({ upsert: [], remove: [] })
+    expect(reconcileServerFacts({ now: OBSERVED, orders: [o1, o2], carts: [], stored: db, currency: "eur" })).toEqual({ upsert: [], remove: [] })
 
     // o2 returned partly (lower total), o1 canceled
     const o1c = { ...o1, canceled: true, canceled_at: at("2026-03-05T00:00:00.000Z") }
     const o2r = { ...o2, total: "4.5" }
-    changes = reconcileServerFacts({ orders: [o1c, o2r], carts: [], stored: db, currency: "eur" })
+    changes = reconcileServerFacts({ now: OBSERVED, orders: [o1c, o2r], carts: [], stored: db, currency: "eur" })
     expect(changes.upsert.map((f) => [f.client_id, f.properties.amount])).toEqual([
       ["order_canceled o1", "120.1"],
       ["order_placed o2", "4.5"],
@@ -210,15 +215,15 @@ describe("reconcile", () => {
       ["order_placed", "o2"],
     ])
     db = events.map((e) => stored(e))
-    expect(reconcileServerFacts({ orders: [o1c, o2r], carts: [], stored: db, currency: "eur" })).toEqual({ upsert: [], remove: [] })
+    expect(reconcileServerFacts({ now: OBSERVED, orders: [o1c, o2r], carts: [], stored: db, currency: "eur" })).toEqual({ upsert: [], remove: [] })
   })
 
   it("an order moved to another customer leaves this customer's facts; cart facts are never removed", () => {
     const db = [
-      ...reconcileServerFacts({ orders: [order({ id: "o1" })], carts: [], stored: [], currency: "eur" }).upsert,
+      ...reconcileServerFacts({ now: OBSERVED, orders: [order({ id: "o1" })], carts: [], stored: [], currency: "eur" }).upsert,
       { client_id: "cart_line_added c 1 v 1", type: CART_LINE_ADDED, occurred_at: at("2026-03-01T00:00:00Z"), properties: { cart_id: "c_gone", variant_id: "v", quantity: 1 } } as ServerFact,
     ].map(stored)
-    const changes = reconcileServerFacts({ orders: [], carts: [], stored: db, currency: "eur" })
+    const changes = reconcileServerFacts({ now: OBSERVED, orders: [], carts: [], stored: db, currency: "eur" })
     expect(changes.remove.map((f) => f.client_id)).toEqual(["order_placed o1"])
     expect(changes.upsert).toEqual([])
   })

@@ -102,7 +102,13 @@ export async function computeCustomerTraits(
     ...traitOpts,
   })
   const recorded = storedFacts.get(input.customer_id) ?? []
-  const changes = reconcileServerFacts({ orders: customer.orders, carts: customer.carts, stored: recorded, currency })
+  const changes = reconcileServerFacts({
+    orders: customer.orders,
+    carts: customer.carts,
+    stored: recorded,
+    currency,
+    now: new Date(input.now),
+  })
   traceMark(input.customer_id, "compute:end")
   return { customer_id: input.customer_id, exists: true, traits, cartsChangeAt, existing, segments, facts: { changes, stored: recorded } }
 }
