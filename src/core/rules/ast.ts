@@ -38,13 +38,17 @@ export type TraitCondition =
   | { type: "trait"; trait: string; op: "in" | "not_in"; value: Scalar[] }
   | { type: "trait"; trait: string; op: "is_null" | "is_not_null" }
 
-export const PROPERTY_OPS = [...COMPARISON_OPS, "in", "not_in"] as const
+export const PROPERTY_OPS = [...COMPARISON_OPS, "in", "not_in", "contains"] as const
 export type PropertyOp = (typeof PROPERTY_OPS)[number]
 
-/** A filter on one property of an event's `properties` object. */
+/**
+ * A filter on one property of an event's `properties` object. A list property (a JSON array, e.g. an order's
+ * `category_handles`) is read by its string elements: CONTAINS has the element, IN has any of, NOT IN has none of.
+ */
 export type PropertyFilter =
   | { property: string; op: ComparisonOp; value: string | number | boolean }
   | { property: string; op: "in" | "not_in"; value: string[] | number[] }
+  | { property: string; op: "contains"; value: string }
 
 /** Minutes, hours, days, weeks: fixed lengths (UNIT_MS). `m` is always minutes; months are not a unit. */
 export type WindowUnit = "m" | "h" | "d" | "w"

@@ -74,6 +74,7 @@ function formatEvent(c: EventCondition): string {
 function formatFilter(f: PropertyFilter): string {
   if (f.op === "in" || f.op === "not_in")
     return `${f.property} ${f.op === "in" ? "IN" : "NOT IN"} (${(f.value as (string | number)[]).map(formatValue).join(", ")})`
+  if (f.op === "contains") return `${f.property} CONTAINS ${formatValue(f.value)}`
   return `${f.property} ${f.op} ${formatValue(f.value as string | number | boolean)}`
 }
 

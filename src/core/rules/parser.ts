@@ -385,8 +385,13 @@ class Parser {
       const list = this.parseList((i) => value(`value[${i}]`))
       return recorded({ property, op: negated ? "not_in" : "in", value: list as string[] | number[] }, at(p), fields)
     }
+    if (this.acceptKeyword("contains")) {
+      fields.value = at(this.peek())
+      if (this.peek().kind !== "string") this.fail("a 'string' after CONTAINS")
+      return recorded({ property, op: "contains", value: this.next().text }, at(p), fields)
+    }
     const t = this.peek()
-    if (t.kind !== "op") this.fail(`a comparison operator, IN or NOT IN`)
+    if (t.kind !== "op") this.fail(`a comparison operator, IN, NOT IN or CONTAINS`)
     this.pos++
     return recorded({ property, op: CMP_OPS[t.text], value: value("value") }, at(p), fields)
   }

@@ -83,7 +83,9 @@ const propertyFilterSchema = z
       const kinds = new Set(v.map((x) => typeof x))
       if (kinds.size > 1) issue(`an '${f.op}' list must be all strings or all numbers`)
     } else if (Array.isArray(v)) issue(`'${f.op}' takes a single value`)
-    else if (f.op !== "=" && f.op !== "!=" && typeof v !== "number") issue(`'${f.op}' compares numbers only`)
+    else if (f.op === "contains") {
+      if (typeof v !== "string") issue("'contains' takes a string (an element of a list property, or a substring)")
+    } else if (f.op !== "=" && f.op !== "!=" && typeof v !== "number") issue(`'${f.op}' compares numbers only`)
   })
 
 const windowSchema = z

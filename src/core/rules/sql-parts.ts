@@ -57,14 +57,25 @@ export function isoUtcTimestamp(text: string): string {
   )
 }
 
-/** An event property filter (alias `e`), mirroring filterMatches in event-match.ts: NULL (missing / other JSON type) drops the event. */
+/**
+ * An event property filter (alias `e`), mirroring filterMatches in event-match.ts: NULL (missing / other JSON type)
+ * drops the event. A JSON array is read by its string elements (jsonb `?` / `?|` test exactly those).
+ */
 export function compileFilter(f: PropertyFilter, P: Params): string {
   const j = `(e.properties -> ${P.add(f.property, "text")})`
+  if (f.op === "contains") {
+    const v = P.add(f.value, "text")
+    return `(CASE jsonb_typeof(${j}) WHEN 'array' THEN ${j} ? ${v} WHEN 'string' THEN strpos(${j} #>> '{}', ${v}) > 0 END)`
+  }
   if (f.op === "in" || f.op === "not_in") {
     // `x <> ALL(list)` is NULL for a NULL x (missing property / other type), which drops the event like `x <> v`.
     const any = f.op === "in" ? "= ANY" : "<> ALL"
     const list = f.value as (string | number)[]
-    if (typeof list[0] === "string") return `(${jsonString(j)} ${any}(${P.add(list, "text[]")}))`
+    if (typeof list[0] === "string") {
+      const arr = P.add(list, "text[]")
+      const hasAny = `${j} ?| ${arr}`
+      return `(CASE WHEN jsonb_typeof(${j}) = 'array' THEN ${f.op === "in" ? hasAny : `NOT (${hasAny})`} ELSE ${jsonString(j)} ${any}(${arr}) END)`
+    }
     return `(${jsonNumeric(j)} ${any}(${P.add(list.map((v) => decimalToString(toDecimal(v)!)), "numeric[]")}))`
   }
   const op = SQL_OP[f.op]

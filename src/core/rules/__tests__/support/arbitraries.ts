@@ -53,8 +53,8 @@ export const narrowPools: Pools = {
   relative: fc.constantFrom(...["today", "-30d", "-1d", "-48h", "-15m", "-0d", "-7d", "-1w", "-4w", "-1m", "-9000d"].map((relative) => ({ relative }))),
   count: fc.constantFrom<NumericValue>(0, 1, 2, 3, 4, "2"),
   sum: fc.constantFrom<NumericValue>(0, 10, 20.5, "100.10", 30.3, -5, "0.3", 0.3),
-  eventType: fc.constantFrom("product_viewed", "order_placed", "cart_item_added", "x_custom"),
-  property: fc.constantFrom("category", "amount", "flag", "missing"),
+  eventType: fc.constantFrom("product_viewed", "order_placed", "order_canceled", "cart_line_added", "cart_item_added", "x_custom"),
+  property: fc.constantFrom("category", "amount", "flag", "missing", "category_handles", "item_count"),
   handle: fc.constantFrom("vip", "churned", "b2b", "nobody"),
   purpose: fc.constantFrom("marketing", "analytics", "personalization"),
   window: fc.constantFrom<EventWindow>(
@@ -158,6 +158,8 @@ function filterArb(p: Pools): fc.Arbitrary<PropertyFilter> {
     fc.record({ property: p.property, op: fc.constantFrom<"=" | "!=">("=", "!="), value: fc.oneof(p.string, fc.boolean(), p.number.filter((n): n is number => typeof n === "number")) }),
     fc.record({ property: p.property, op: fc.constantFrom(...CMP), value: p.sum.filter((n): n is number => typeof n === "number") }),
     fc.record({ property: p.property, op: fc.constantFrom<"in" | "not_in">("in", "not_in"), value: fc.array(p.string, { minLength: 1, maxLength: 3 }) }),
+    // list properties (an order's category_handles) and substrings
+    fc.record({ property: p.property, op: fc.constant<"contains">("contains"), value: p.string }),
     fc.record({
       property: p.property,
       op: fc.constantFrom<"in" | "not_in">("in", "not_in"),

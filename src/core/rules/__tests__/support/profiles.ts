@@ -44,6 +44,20 @@ export interface ProfileSeed {
   memberships: { handle: string; state: "open" | "exited" | "deleted" }[]
 }
 
+/** Order and cart facts as the server records them (core/behaviour): exact amounts, list properties, units. */
+const orderFactArb = fc.record(
+  {
+    amount: fc.oneof(moneyArb, fc.constantFrom<unknown>("120.1", "0.1", "0.2", "49.95")),
+    category_handles: fc.oneof(
+      { weight: 4, arbitrary: fc.uniqueArray(stringArb, { maxLength: 3 }) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>([1, "vip"], "electronics", [["vip"]], null) }
+    ),
+    item_count: fc.oneof(intArb, fc.constantFrom<unknown>("2", 2.5)),
+    category: fc.oneof(stringArb, fc.constantFrom<unknown>(["electronics", "books"], ["DE"])),
+  },
+  { requiredKeys: ["amount", "category_handles"] }
+)
+
 const propertiesArb = fc.oneof(
   { weight: 6, arbitrary: fc.record(
     {
@@ -57,8 +71,8 @@ const propertiesArb = fc.oneof(
 )
 
 const eventArb = fc.record({
-  type: fc.constantFrom("product_viewed", "order_placed", "cart_item_added", "x_custom"),
-  properties: propertiesArb,
+  type: fc.constantFrom("product_viewed", "order_placed", "order_placed", "order_canceled", "cart_line_added", "cart_item_added", "x_custom"),
+  properties: fc.oneof({ weight: 2, arbitrary: propertiesArb }, { weight: 1, arbitrary: orderFactArb }),
   occurred_at: fc.oneof(
     fc.constantFrom(0, 1, 24 * H, 24 * H - 1, 24 * H + 1, H, H - 1, 15 * M, 7 * DAY_MS, 7 * DAY_MS + 1, 30 * DAY_MS, 90 * DAY_MS, 365 * DAY_MS, -H, 2 * M).map((o) => new Date(T - o)),
     fc.integer({ min: T - 100 * DAY_MS, max: T + DAY_MS }).map((t) => new Date(t))
