@@ -407,6 +407,48 @@ medusaIntegrationTestRunner({
       expect((await get(`${BASE}?limit=100`)).data.count).toBe(3)
     })
 
+    // Issue #21.1: an import never leaves a reference to an archived segment, and applies in an order every single
+    // save accepts (archiving is refused while a segment that is not archived references it).
+    it("archives and unreferences in one document; a document leaving a reference to an archived segment is a 400 before writing", async () => {
+      const base = await create({ handle: "a-base", name: "A base", rule_text: "orders_count >= 1", status: "active" })
+      const ref = await create({ handle: "z-ref", name: "Z ref", rule_text: "segment('a-base') AND orders_count >= 2", status: "active" })
+      const before = (await get(`${BASE}/export`)).data
+
+      // z-ref keeps its reference while a-base is archived: refused, naming the document path, nothing written.
+      const dangling = await post(`${BASE}/import`, { segments: [{ handle: "a-base", name: "A base", rule_text: "orders_count >= 1", status: "archived" }] })
+      expect(dangling.status).toBe(400)
+      expect(dangling.data.message).toBe("segments.0.status: segment 'a-base' is referenced by segment 'z-ref', which is not archived")
+      const both = await post(`${BASE}/import`, {
+        segments: [
+          { handle: "z-ref", name: "Z ref", rule_text: "segment('a-base')", status: "active" },
+          { handle: "a-base", name: "A base", rule_text: "orders_count >= 1", status: "archived" },
+        ],
+      })
+      expect(both.status).toBe(400)
+      expect(both.data.message).toBe("segments.0.rule_text: segment 'a-base' is archived after this import; restore it or remove the reference")
+      expect((await get(`${BASE}/export`)).data).toEqual(before)
+
+      // Dropping the reference and archiving in the same document: applied (the rule change first, then the archive).
+      const applied = await post(`${BASE}/import`, {
+        segments: [
+          { handle: "a-base", name: "A base", rule_text: "orders_count >= 1", status: "archived" },
+          { handle: "z-ref", name: "Z ref", rule_text: "orders_count >= 2", status: "active" },
+        ],
+      })
+      expect({ status: applied.status, message: applied.data.message }).toEqual({ status: 200, message: undefined })
+      expect(applied.data.segments.changed).toEqual([
+        { handle: "a-base", fields: ["status"] },
+        { handle: "z-ref", fields: ["rule"] },
+      ])
+      expect((await get(`${BASE}/${base.id}`)).data.segment.status).toBe("archived")
+      expect((await get(`${BASE}/${ref.id}`)).data.segment.rule_text).toBe("orders_count >= 2")
+
+      // And back: restoring a-base and referencing it again in one document (restore first, then the reference).
+      const restored = await post(`${BASE}/import`, { segments: before.segments })
+      expect(restored.status).toBe(200)
+      expect((await get(`${BASE}/export`)).data).toEqual(before)
+    })
+
     it("the rule editor's catalogue lists traits with types, operators per type, event types and consent purposes", async () => {
       const res = await get("/admin/personalization/catalog")
       expect(res.status).toBe(200)

@@ -1,8 +1,9 @@
 import path from "path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { adminHeaders } from "../helpers/auth"
 import type PersonalizationModuleService from "../../src/modules/personalization/service"
+import { Migration20261207120000, UNRESOLVED_SEGMENT_ID } from "../../src/modules/personalization/migrations/Migration20261207120000"
 
 jest.setTimeout(180_000)
 
@@ -272,6 +273,149 @@ medusaIntegrationTestRunner({
       it("admin routes refuse unauthenticated calls", async () => {
         const res = await api.get(BASE, { validateStatus: () => true })
         expect(res.status).toBe(401)
+      })
+    })
+
+    // Issue #21.1: rules reference segments by id; handles only at the edges (text, API JSON, export/import).
+    describe("segment references", () => {
+      const personalization = () => getContainer().resolve<PersonalizationModuleService>("personalization")
+      const db = () => getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const storedRule = async (id: string) =>
+        (await db().raw(`SELECT rule FROM personalization_segment WHERE id = ?`, [id])).rows[0].rule as Record<string, unknown>
+      const granted = { personalization: { status: "granted", updated_at: "2026-12-01T00:00:00.000Z" } }
+      async function shopper(email: string, traits: { orders_count: number; total_spent: number }) {
+        const customer = await getContainer().resolve(Modules.CUSTOMER).createCustomers({ email })
+        const profile = await personalization().createCustomerProfiles({ customer_id: customer.id, consent: granted, ...traits })
+        return profile.id as string
+      }
+      const members = async (segmentId: string) =>
+        (await personalization().listSegmentMemberships({ segment_id: segmentId, exited_at: null }, { take: null })).map((m) => m.profile_id).sort()
+      let made = 0
+      const make = async (handle: string, rule_text: string, status = "active") => {
+        const res = await post(BASE, { handle, name: `${handle} (${++made})`, rule_text, status })
+        expect({ status: res.status, message: res.data.message }).toEqual({ status: 201, message: undefined })
+        return res.data.segment as { id: string; handle: string; rule: unknown; rule_text: string; version: number }
+      }
+      const refresh = async (id: string) => expect((await post(`${BASE}/${id}/refresh`, {})).status).toBe(200)
+
+      it("a rename neither breaks nor redirects a reference, and cannot close a cycle (the prober's rename)", async () => {
+        const loyal = await shopper("loyal@refs.example", { orders_count: 5, total_spent: 50 })
+        const rich = await shopper("rich@refs.example", { orders_count: 1, total_spent: 900 })
+        const c = await make("seg-c", "orders_count >= 3")
+        const a = await make("seg-a", "segment('seg-c') AND total_spent >= 10")
+        expect(await members(a.id)).toEqual([loyal])
+        // stored by id, shown by handle
+        expect(JSON.stringify(await storedRule(a.id))).toContain(c.id)
+        expect(a.rule).toEqual({ type: "and", rules: [{ type: "segment", handle: "seg-c" }, expect.objectContaining({ trait: "total_spent" })] })
+
+        // Renaming c: a still references it, and reads so.
+        expect((await post(`${BASE}/${c.id}`, { handle: "seg-x" })).status).toBe(200)
+        const afterRename = (await get(`${BASE}/${a.id}`)).data.segment
+        expect(afterRename.rule_text).toBe("segment('seg-x') AND total_spent >= 10")
+        expect(afterRename.rule.rules[0]).toEqual({ type: "segment", handle: "seg-x" })
+        expect(afterRename.version).toBe(a.version)
+        // A new segment taking the freed handle 'seg-c' is not what a references.
+        const impostor = await make("seg-c", "total_spent >= 500")
+        expect(await members(impostor.id)).toEqual([rich])
+        await refresh(a.id)
+        expect(await members(a.id)).toEqual([loyal])
+
+        // The prober's cycle: rename a to the old name of what it references. Nothing changes meaning.
+        expect((await post(`${BASE}/${impostor.id}`, { handle: "seg-impostor" })).status).toBe(200)
+        expect((await post(`${BASE}/${a.id}`, { handle: "seg-c" })).status).toBe(200)
+        await refresh(a.id)
+        expect(await members(a.id)).toEqual([loyal])
+        expect((await get(`${BASE}/${a.id}`)).data.segment.rule_text).toBe("segment('seg-x') AND total_spent >= 10")
+        // seg-x → seg-c (was seg-a) → seg-x is refused on the rule that would close it, naming the current handles
+        const cyclic = await post(`${BASE}/${c.id}`, { rule_text: "segment('seg-c')" })
+        expect(cyclic.status).toBe(400)
+        expect(cyclic.data.message).toBe("rule_text: segment references form a cycle: seg-x → seg-c → seg-x")
+        // export → import of this store applies (no cycle), and finds nothing to change
+        const doc = (await get(`${BASE}/export`)).data
+        expect(doc.segments.find((s: { handle: string }) => s.handle === "seg-c").rule_text).toBe("segment('seg-x') AND total_spent >= 10")
+        expect(JSON.stringify(doc)).not.toContain(c.id)
+        const reimport = await post(`${BASE}/import`, { ...doc, dry_run: false })
+        expect(reimport.status).toBe(200)
+        expect(reimport.data.segments).toMatchObject({ created: [], changed: [] })
+      })
+
+      it("deleting or archiving a referenced segment is a 409 naming the referrers; once unreferenced it goes", async () => {
+        const base = await make("base-ref", "orders_count >= 1")
+        const one = await make("ref-one", "segment('base-ref')")
+        const two = await make("ref-two", "NOT segment('base-ref')", "draft")
+        const groupsBefore = (await getContainer().resolve(Modules.CUSTOMER).listCustomerGroups({})).length
+
+        const deleted = await del(`${BASE}/${base.id}`)
+        expect(deleted.status).toBe(409)
+        expect(deleted.data.message).toBe(
+          "segment 'base-ref' is referenced by the rule of segments 'ref-one', 'ref-two'; remove segment('base-ref') from them (or delete them) first"
+        )
+        const archived = await post(`${BASE}/${base.id}/archive`, {})
+        expect(archived.status).toBe(409)
+        expect(archived.data.message).toContain("'ref-one', 'ref-two'")
+        expect((await post(`${BASE}/${base.id}`, { status: "archived" })).status).toBe(409)
+        expect((await get(`${BASE}/${base.id}`)).data.segment).toMatchObject({ status: "active", version: base.version })
+        expect((await getContainer().resolve(Modules.CUSTOMER).listCustomerGroups({})).length).toBe(groupsBefore)
+
+        // Archived referrers do not block archiving (they match nothing) but still block deleting (they may come back).
+        expect((await post(`${BASE}/${one.id}/archive`, {})).status).toBe(200)
+        expect((await post(`${BASE}/${two.id}/archive`, {})).status).toBe(200)
+        expect((await post(`${BASE}/${base.id}/archive`, {})).status).toBe(200)
+        const stillReferenced = await del(`${BASE}/${base.id}`)
+        expect(stillReferenced.status).toBe(409)
+        expect(stillReferenced.data.message).toContain("'ref-one', 'ref-two'")
+        // Restoring a referrer while what it references is archived: refused on the status, naming it.
+        const restore = await post(`${BASE}/${one.id}`, { status: "active" })
+        expect(restore.status).toBe(400)
+        expect(restore.data.message).toBe("status: segment 'base-ref' is archived; restore it or remove the reference")
+        // A rule naming an archived segment is refused too (for a segment that is not archived).
+        const naming = await post(BASE, { handle: "names-archived", name: "n", rule_text: "segment('base-ref')" })
+        expect(naming.status).toBe(400)
+        expect(naming.data.message).toContain("rule_text: segment 'base-ref' is archived")
+
+        // Unreferenced: the delete goes through.
+        expect((await post(`${BASE}/${one.id}`, { rule_text: "orders_count >= 2" })).status).toBe(200)
+        // stored whole, exactly the new rule (the old AND's keys used to be merged into it)
+        expect(await storedRule(one.id)).toEqual({ type: "trait", trait: "orders_count", op: ">=", value: 2 })
+        expect((await del(`${BASE}/${two.id}`)).status).toBe(200)
+        expect((await del(`${BASE}/${base.id}`)).status).toBe(200)
+        expect((await get(`${BASE}/${base.id}`)).status).toBe(404)
+      })
+
+      it("activation runs the cycle check on a stored rule; references stored by handle are migrated to ids, idempotently", async () => {
+        const p = await make("mig-p", "orders_count >= 2", "draft")
+        const q = await make("mig-q", "segment('mig-p')", "draft")
+        const r = await make("mig-r", "orders_count >= 9", "draft")
+        // Rows as they were stored before references carried ids: handles only, one of them renamed away.
+        await db().raw(`UPDATE personalization_segment SET rule = ?::jsonb WHERE id = ?`, [
+          JSON.stringify({ type: "or", rules: [{ type: "segment", handle: "mig-p" }, { type: "segment", handle: "gone-away" }] }),
+          q.id,
+        ])
+        await db().raw(`UPDATE personalization_segment SET rule = ?::jsonb WHERE id = ?`, [JSON.stringify({ type: "segment", handle: "mig-q" }), p.id])
+        const execute = async (sql: string, params?: unknown[]) => (await db().raw(sql, (params ?? []) as string[])).rows
+        expect(await Migration20261207120000.referenceSegmentsById(execute)).toBe(2)
+        expect(await storedRule(q.id)).toEqual({
+          type: "or",
+          rules: [
+            { type: "segment", handle: "mig-p", id: p.id },
+            { type: "segment", handle: "gone-away", id: UNRESOLVED_SEGMENT_ID },
+          ],
+        })
+        expect(await storedRule(p.id)).toEqual({ type: "segment", handle: "mig-q", id: q.id })
+        expect(await Migration20261207120000.referenceSegmentsById(execute)).toBe(0)
+        expect(await storedRule(r.id)).toMatchObject({ type: "trait", trait: "orders_count" })
+
+        // p ↔ q now form a cycle (stored, as the rename bug once left it): activation refuses it, naming `status`.
+        const activate = await post(`${BASE}/${p.id}`, { status: "active" })
+        expect(activate.status).toBe(400)
+        expect(activate.data.message).toBe("status: segment references form a cycle: mig-p → mig-q → mig-p")
+        // q's unresolved reference is named by the handle it was written with
+        expect((await post(`${BASE}/${q.id}`, { status: "active" })).data.message).toBe("status: unknown segment 'gone-away'")
+        expect((await get(`${BASE}/${p.id}`)).data.segment.status).toBe("draft")
+        // a rename of a segment on the cycle is checked as well
+        expect((await post(`${BASE}/${p.id}`, { handle: "mig-p2" })).data.message).toMatch(/^handle: segment references form a cycle/)
+        // fixing the rule lets it activate
+        expect((await post(`${BASE}/${p.id}`, { rule_text: "orders_count >= 2", status: "active" })).status).toBe(200)
       })
     })
 

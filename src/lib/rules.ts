@@ -2,7 +2,6 @@
 // maps core errors onto 400s that name the field.
 import {
   defaultCatalog,
-  findCycle,
   format,
   segmentReferences,
   tryParse,
@@ -12,6 +11,7 @@ import {
 } from "../core/rules"
 import { invalid } from "./errors"
 
+/** `rule` as written: segment references by handle (lib/segments/references.ts resolves them to ids). */
 export type CanonicalRule = { rule: Rule; rule_text: string; references: string[] }
 
 /**
@@ -39,26 +39,6 @@ export function canonicalRule(
     throw invalid("rule_text", `does not match rule (rule reads: ${rule_text})`)
   }
   return { rule, rule_text, references: segmentReferences(rule) }
-}
-
-/**
- * Refuses a rule that names an unknown segment in segment('x'), or whose references lead back to `handle` (the
- * segment being saved or previewed; null for a new rule, which nothing references yet). 400 naming `field`.
- */
-export async function checkSegmentReferences(
-  service: { listSegments(filters: object, config: object): Promise<{ handle: string; rule: unknown }[]> },
-  handle: string | null,
-  canonical: CanonicalRule,
-  field: "rule" | "rule_text"
-): Promise<void> {
-  if (!canonical.references.length) return
-  const all = await service.listSegments({}, { select: ["handle", "rule"], take: null })
-  const byHandle = new Map(all.map((s) => [s.handle, s.rule as unknown]))
-  const missing = canonical.references.filter((h) => h !== handle && !byHandle.has(h))
-  if (missing.length) throw invalid(field, `unknown segment ${missing.map((h) => `'${h}'`).join(", ")}`)
-  if (handle === null) return
-  const cycle = findCycle(handle, canonical.rule, byHandle)
-  if (cycle) throw invalid(field, `segment references form a cycle: ${cycle.join(" → ")}`)
 }
 
 function checked(candidate: unknown, field: "rule" | "rule_text", catalog: TraitCatalog): Rule {

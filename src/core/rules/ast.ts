@@ -76,10 +76,15 @@ export type EventCondition =
   | (EventBase & { measure: "sum"; property: string; op: ComparisonOp; value: NumericValue })
   | (EventBase & { measure: "sum"; property: string; op: "between"; value: [NumericValue, NumericValue] })
 
-/** The subject currently has an open membership in the segment with this handle. */
+/**
+ * The subject currently has an open membership in the segment. As written it names the segment's handle; as stored it
+ * also carries the segment's id, which is then what it means (the handle is a label kept current on rename; see
+ * references.ts).
+ */
 export interface SegmentCondition {
   type: "segment"
   handle: string
+  id?: string
 }
 
 /** The subject's consent for this purpose is "granted". */

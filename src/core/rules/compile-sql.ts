@@ -15,6 +15,7 @@ import { TraitCatalog, TraitDef, defaultCatalog } from "./catalog"
 import { ceilDecimal, dayThreshold, floorDecimal, isIntegral } from "./days"
 import { decimalToString, toDecimal } from "./decimal"
 import { dateOf, measureHolds, traitDef } from "./evaluate"
+import { segmentKey } from "./references"
 import {
   EVENT_TABLE,
   MEMBERSHIP_TABLE,
@@ -111,7 +112,8 @@ function compileNode(rule: Rule, ctx: Ctx): string {
         ` WHERE m.profile_id = p.id AND m.exited_at IS NULL AND m.deleted_at IS NULL AND s.deleted_at IS NULL` +
         // Only active segments have members (as the pipeline's subject loader counts them).
         ` AND s.status = 'active'` +
-        ` AND s.handle = ${ctx.params.add(rule.handle, "text")})`
+        // By id when the reference has one (a stored rule); a rule as written names the handle (references.ts).
+        ` AND ${rule.id !== undefined ? "s.id" : "s.handle"} = ${ctx.params.add(segmentKey(rule), "text")})`
       )
     case "consent":
       return `COALESCE((p.consent -> ${ctx.params.add(rule.purpose, "text")} ->> 'status') = 'granted', false)`

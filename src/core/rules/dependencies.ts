@@ -1,10 +1,12 @@
 /** What a rule reads, so the pipeline re-evaluates only the segments an event or change can affect. */
 import { Rule, isRelative, walk } from "./ast"
 import { TraitCatalog, daysSinceBase, defaultCatalog } from "./catalog"
+import { segmentKey } from "./references"
 
 export interface RuleDependencies {
   traits: string[]
   eventTypes: string[]
+  /** Referenced segments by key: ids for a stored rule, handles for a rule as written (references.ts). */
   segments: string[]
   consent: string[]
   /** True when the result can change with time alone (relative dates, today, event windows, day counts). */
@@ -41,7 +43,7 @@ export function dependencies(rule: Rule, catalog: TraitCatalog = defaultCatalog)
         timeBased = true
         break
       case "segment":
-        segments.add(node.handle)
+        segments.add(segmentKey(node))
         break
       case "consent":
         consent.add(node.purpose)

@@ -21,6 +21,7 @@ import { daysBetween } from "./days"
 import { Decimal, Num, ZERO, addDecimal, asDecimal, compareNum, decimalToNumber, decimalToString, toDecimal, toNum } from "./decimal"
 import { eventMatches, eventTime, windowBounds } from "./event-match"
 import { formatCondition } from "./format"
+import { segmentKey } from "./references"
 import { ConsentStatus, Subject, own } from "./subject"
 import { parseIsoUtc, resolveRelative } from "./time"
 import { TraitValue, compareNumbers, holds, readTrait } from "./values"
@@ -95,7 +96,7 @@ function conditionHolds(c: Condition, subject: Subject, now: number, catalog: Tr
     case "event":
       return measureHolds(c, measure(c, subject, now))
     case "segment":
-      return Array.isArray(subject.segments) && subject.segments.includes(c.handle)
+      return Array.isArray(subject.segments) && subject.segments.includes(segmentKey(c))
     case "consent":
       return own(subject.consent, c.purpose) === "granted"
   }
@@ -125,7 +126,7 @@ function evalCondition(c: Condition, subject: Subject, now: number, catalog: Tra
     case "event":
       return evalEvent(c, subject, now)
     case "segment": {
-      const actual = Array.isArray(subject.segments) && subject.segments.includes(c.handle)
+      const actual = Array.isArray(subject.segments) && subject.segments.includes(segmentKey(c))
       return { type: "segment", pass: actual, text: formatCondition(c), handle: c.handle, actual }
     }
     case "consent": {

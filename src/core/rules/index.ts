@@ -31,6 +31,7 @@ export { nextChange } from "./next-change"
 export { compileNextChangeSql, type NextChangeSql, type NextChangeSqlOptions } from "./compile-next-change-sql"
 export { dependencies, type RuleDependencies } from "./dependencies"
 export { findCycle, segmentReferences, type RuleLookup } from "./cycles"
+export { segmentKey, mapSegmentReferences, resolveSegmentIds, labelSegmentHandles, withoutSegmentIds } from "./references"
 export {
   subjectFromProfileRow,
   type Subject,

@@ -14,7 +14,10 @@ export interface Subject {
   traits: Record<string, unknown>
   /** Non-deleted behaviour events; at least those within the longest window of the rule. */
   events: SubjectEvent[]
-  /** Handles of the segments the subject currently has an open, non-deleted membership in. */
+  /**
+   * The segments the subject currently has an open, non-deleted membership in, keyed like the rule's references
+   * (references.ts): ids for stored rules, handles for a rule as written.
+   */
   segments: string[]
   consent: Record<string, ConsentStatus>
 }

@@ -17,6 +17,7 @@ import { summarizeTrace } from "./summarize-trace"
 export interface SegmentForPlan {
   id: string
   handle: string
+  /** As stored: segment('…') references carry the referenced segment's id. */
   rule: Rule
   /** The consent purpose membership needs. */
   purpose: string
@@ -51,16 +52,17 @@ export function planMembership(input: PlanInput): MembershipPlan {
   const { subject, now, requireConsent } = input
   const catalog = input.catalog ?? defaultCatalog
   const ordered = orderByReferences(input.segments)
-  const handleOf = new Map(input.segments.map((s) => [s.id, s.handle]))
-  const inNow = new Set([...input.current].filter((id) => handleOf.has(id)))
-  // segment('…') conditions see memberships as they are after the segments they reference were decided.
-  const handles = new Set(subject.segments)
+  const planned = new Set(input.segments.map((s) => s.id))
+  const inNow = new Set([...input.current].filter((id) => planned.has(id)))
+  // segment('…') conditions see memberships as they are after the segments they reference were decided. Stored rules
+  // reference segments by id (core/rules/references.ts), so the subject's segments are ids too.
+  const members = new Set(subject.segments)
   const enter: MembershipChange[] = []
   const exit: MembershipChange[] = []
   let next: number | null = null
 
   for (const segment of ordered) {
-    const evaluated = { ...subject, segments: [...handles] }
+    const evaluated = { ...subject, segments: [...members] }
     const consented = !requireConsent || subject.consent[segment.purpose] === "granted"
     // The trace (for the reason) costs several times the bare match: build it only when membership changes.
     const member = consented && matches(segment.rule, evaluated, now, catalog)
@@ -72,10 +74,10 @@ export function planMembership(input: PlanInput): MembershipPlan {
     }
     if (member) {
       inNow.add(segment.id)
-      handles.add(segment.handle)
+      members.add(segment.id)
     } else {
       inNow.delete(segment.id)
-      handles.delete(segment.handle)
+      members.delete(segment.id)
     }
     if (consented) {
       const at = nextChange(segment.rule, evaluated, now, catalog)
@@ -85,16 +87,16 @@ export function planMembership(input: PlanInput): MembershipPlan {
   return { enter, exit, members: [...inNow], next_change_at: next === null ? null : new Date(next) }
 }
 
-/** Referenced segments before the segments that reference them (cycles are refused at save time). */
+/** Referenced segments before the segments that reference them (by id; cycles are refused at save time). */
 export function orderByReferences<T extends SegmentForPlan>(segments: readonly T[]): T[] {
-  const byHandle = new Map(segments.map((s) => [s.handle, s]))
+  const byId = new Map(segments.map((s) => [s.id, s]))
   const out: T[] = []
   const seen = new Set<string>()
   const visit = (s: T, depth: number) => {
-    if (seen.has(s.handle) || depth > segments.length) return
-    seen.add(s.handle)
+    if (seen.has(s.id) || depth > segments.length) return
+    seen.add(s.id)
     for (const ref of dependencies(s.rule).segments) {
-      const dep = byHandle.get(ref)
+      const dep = byId.get(ref)
       if (dep) visit(dep, depth + 1)
     }
     out.push(s)

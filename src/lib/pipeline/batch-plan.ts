@@ -69,7 +69,8 @@ export async function planProfilesBatch(
           properties: e.properties ?? {},
           occurred_at: new Date(e.occurred_at),
         })),
-        segments: memberships.map((m) => byId.get(m.segment_id)?.handle).filter((h): h is string => !!h),
+        // By id, as stored rules reference segments (core/rules/references.ts); active segments only.
+        segments: memberships.map((m) => m.segment_id).filter((id) => byId.has(id)),
       },
       catalog
     )

@@ -110,7 +110,8 @@ export async function loadSubject(
         )
       : service.listSegmentMemberships({ profile_id: profile.id, exited_at: null }, { select: ["id", "segment_id"], take: null }),
   ])
-  const handleById = new Map(segments.map((s) => [s.id, s.handle]))
+  // Stored rules reference segments by id (core/rules/references.ts): the subject's segments are active segments' ids.
+  const active = new Set(segments.map((s) => s.id))
   const wanted = new Set(types)
   const current = facts
     ? applyFactChanges(events as { client_id?: string | null; type: string; properties: unknown; occurred_at: Date }[], facts, (f) => ({
@@ -128,7 +129,7 @@ export async function loadSubject(
         properties: (e.properties ?? {}) as Record<string, unknown>,
         occurred_at: new Date(e.occurred_at as unknown as string),
       })),
-      segments: open.map((m) => handleById.get(m.segment_id)).filter((h): h is string => !!h),
+      segments: open.map((m) => m.segment_id).filter((id) => active.has(id)),
     },
     catalog
   )

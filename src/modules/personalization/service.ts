@@ -163,6 +163,26 @@ class PersonalizationModuleService extends MedusaService({
     await this.updateCustomerProfiles(input.profile, sharedContext)
   }
 
+  /**
+   * Stores segment rules whole. The generated updateSegments merges a json property into the stored object
+   * (mergeObjectProperties), so a rule written over another kept the old rule's top-level keys — e.g. the `rules` of
+   * an old AND under a new trait condition, where segment references are found (issue #21). One transaction.
+   */
+  @InjectTransactionManager()
+  async replaceSegmentRules(
+    rows: { id: string; rule: Record<string, unknown>; rule_text: string }[],
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<void> {
+    const manager = sharedContext.transactionManager as { execute(sql: string, params?: unknown[]): Promise<unknown> }
+    for (const r of rows) {
+      await manager.execute(`UPDATE personalization_segment SET rule = ?::jsonb, rule_text = ?, updated_at = now() WHERE id = ?`, [
+        JSON.stringify(r.rule),
+        r.rule_text,
+        r.id,
+      ])
+    }
+  }
+
   /** Raw `$n` statements on the transaction's connection (converted to knex bindings). */
   private async runStatements(statements: Statement[], sharedContext: Context): Promise<void> {
     const manager = (sharedContext.transactionManager ?? sharedContext.manager) as {

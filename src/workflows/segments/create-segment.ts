@@ -27,7 +27,13 @@ export type CreateSegmentInput = {
 export const createSegmentWorkflow = createWorkflow("personalization-create-segment", (input: CreateSegmentInput) => {
   assertHandleFreeStep({ handle: input.handle })
   const prepared = prepareSegmentRuleStep(
-    transform({ input }, ({ input }) => ({ handle: input.handle, rule: input.rule, rule_text: input.rule_text }))
+    transform({ input }, ({ input }) => ({
+      segment_id: null,
+      handle: input.handle,
+      status: input.status ?? "draft",
+      rule: input.rule,
+      rule_text: input.rule_text,
+    }))
   )
   const data = transform({ input, prepared }, ({ input, prepared }) => ({
     handle: input.handle,

@@ -1,6 +1,12 @@
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { describeDocumentPlan, planDocumentImport, type ImportedSegment, type SegmentChange } from "../../lib/segments/as-code/plan"
+import {
+  describeDocumentPlan,
+  planDocumentImport,
+  type DocumentPlan,
+  type ImportedSegment,
+  type SegmentCreate,
+} from "../../lib/segments/as-code/plan"
 import type { ImportedPlacement, VariantChange, VariantWrite } from "../../lib/segments/as-code/placements"
 import { PERSONALIZATION_MODULE } from "../../modules/personalization"
 import type PersonalizationModuleService from "../../modules/personalization/service"
@@ -31,7 +37,10 @@ type PlacementUndo =
   | { kind: "variant_created"; placement_id: string; id: string }
   | { kind: "variant_changed"; placement_id: string; id: string; previous: VariantChange["previous"] }
 
-type Applied = { created: string[]; changed: SegmentChange[]; placements: PlacementUndo[] }
+/** A segment write, to be undone: a created segment is deleted, a changed one gets `previous` back. */
+type SegmentUndo = { kind: "created"; id: string } | { kind: "changed"; id: string; previous: Record<string, unknown> }
+
+type Applied = { segments: SegmentUndo[]; placements: PlacementUndo[] }
 
 async function revert(container: MedusaContainer, applied: Applied, actor?: AuditActor) {
   // Placements first (their variants name segments), each in reverse.
@@ -46,13 +55,47 @@ async function revert(container: MedusaContainer, applied: Applied, actor?: Audi
         input: { placement_id: u.placement_id, id: u.id, ...(u.previous as object), actor },
       })
   }
-  // Changed segments get their previous values back, created ones are deleted.
-  for (const c of [...applied.changed].reverse()) {
-    await updateSegmentWorkflow(container).run({ input: { id: c.id, ...(c.previous as object), actor } })
+  // Segment writes in reverse: changed ones get their previous values back, created ones are deleted (referrers
+  // were written after what they reference, so they are undone first and every delete finds no referrer left).
+  for (const u of [...applied.segments].reverse()) {
+    if (u.kind === "changed") await updateSegmentWorkflow(container).run({ input: { id: u.id, ...u.previous, actor } })
+    else await deleteSegmentWorkflow(container).run({ input: { id: u.id, actor } })
   }
-  for (const id of [...applied.created].reverse()) {
-    await deleteSegmentWorkflow(container).run({ input: { id, actor } })
+}
+
+/**
+ * The segment writes of a plan, in an order that keeps every intermediate state valid for the single-segment checks
+ * (no reference to an unknown or archived segment, none to a segment being archived by a referrer that is not):
+ * creations and changes referenced-first, then archivings referrer-first.
+ */
+function segmentWrites(plan: DocumentPlan["segments"]) {
+  type Write =
+    | { kind: "create"; handle: string; create: SegmentCreate }
+    | { kind: "change"; handle: string; id: string; data: Record<string, unknown>; previous: Record<string, unknown> }
+  const first: Write[] = []
+  const archive: { handle: string; id?: string; previous: Record<string, unknown> }[] = []
+  const created = new Map(plan.created.map((c) => [c.handle, c]))
+  const changed = new Map(plan.changed.map((c) => [c.handle, c]))
+  for (const handle of plan.order) {
+    const c = created.get(handle)
+    if (c) {
+      first.push({ kind: "create", handle, create: { ...c, status: c.status === "archived" ? "draft" : c.status } })
+      if (c.status === "archived") archive.push({ handle, previous: { status: "draft" } })
+      continue
+    }
+    const ch = changed.get(handle)
+    if (!ch) continue
+    const { status, ...data } = ch.data as Record<string, unknown>
+    const previous = ch.previous as Record<string, unknown>
+    const { status: previousStatus, ...previousRest } = previous
+    if (status === "archived") {
+      if (Object.keys(data).length) first.push({ kind: "change", handle, id: ch.id, data, previous: previousRest })
+      archive.push({ handle, id: ch.id, previous: { status: previousStatus } })
+    } else {
+      first.push({ kind: "change", handle, id: ch.id, data: ch.data as Record<string, unknown>, previous })
+    }
   }
+  return { first, archive: archive.reverse() }
 }
 
 /**
@@ -65,22 +108,27 @@ const applySegmentImportStep = createStep(
   "personalization-apply-segment-import",
   async (input: ImportSegmentsInput, { container }) => {
     const plan = await planDocumentImport(container, input)
-    const applied: Applied = { created: [], changed: [], placements: [] }
+    const applied: Applied = { segments: [], placements: [] }
     const actor = input.actor
     try {
-      for (const c of plan.segments.created) {
-        const { status, ...rest } = c
-        const { result } = await createSegmentWorkflow(container).run({
-          input: { ...rest, status: status === "archived" ? "draft" : status, actor },
-        })
-        applied.created.push(result.id)
-        if (status === "archived") {
-          await updateSegmentWorkflow(container).run({ input: { id: result.id, status: "archived", actor } })
+      const writes = segmentWrites(plan.segments)
+
+      const createdIds = new Map<string, string>()
+      for (const w of writes.first) {
+        if (w.kind === "create") {
+          const { status, ...rest } = w.create
+          const { result } = await createSegmentWorkflow(container).run({ input: { ...rest, status: status as "draft" | "active", actor } })
+          createdIds.set(w.handle, result.id)
+          applied.segments.push({ kind: "created", id: result.id })
+        } else {
+          await updateSegmentWorkflow(container).run({ input: { id: w.id, ...w.data, actor } })
+          applied.segments.push({ kind: "changed", id: w.id, previous: w.previous })
         }
       }
-      for (const c of plan.segments.changed) {
-        await updateSegmentWorkflow(container).run({ input: { id: c.id, ...(c.data as object), actor } })
-        applied.changed.push(c)
+      for (const a of writes.archive) {
+        const id = a.id ?? createdIds.get(a.handle)!
+        await updateSegmentWorkflow(container).run({ input: { id, status: "archived", actor } })
+        applied.segments.push({ kind: "changed", id, previous: a.previous })
       }
 
       const p = plan.placements

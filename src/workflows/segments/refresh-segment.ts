@@ -59,6 +59,7 @@ export const refreshSegmentWorkflow = createWorkflow("personalization-refresh-se
 
   refreshDependentsStep(
     transform({ input, segment, applied, now }, ({ input, segment, applied, now }) => ({
+      segment_id: segment.id,
       handle: segment.handle,
       changed: applied.entered + applied.exited,
       cascade: input.cascade ?? true,

@@ -1,7 +1,10 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { segmentReferences } from "../../core/rules"
 import { retrieveSegmentStep } from "./steps/retrieve-segment"
 import { assertHandleFreeStep } from "./steps/assert-handle-free"
 import { prepareSegmentRuleStep } from "./steps/prepare-segment-rule"
+import { assertSegmentUnreferencedStep, checkStoredReferencesStep } from "./steps/check-segment-references"
+import { relabelSegmentReferencesStep } from "./steps/relabel-segment-references"
 import { updateSegmentStep } from "./steps/update-segment"
 import { renameManagedGroupStep } from "./steps/rename-managed-group"
 import { ensureManagedGroupStep } from "./steps/ensure-managed-group"
@@ -41,18 +44,48 @@ export const updateSegmentWorkflow = createWorkflow("personalization-update-segm
     }
   )
 
-  const prepared = when(
-    "rule-given",
-    { input },
-    ({ input }) => input.rule !== undefined || input.rule_text !== undefined
-  ).then(() =>
+  // The rule's references are checked on every change of the rule, the handle or the status (activation included):
+  // with the rule when one is given, else the stored one. Archiving is refused while others reference the segment.
+  const after = transform({ input, existing }, ({ input, existing }) => ({
+    segment_id: existing.id,
+    handle: input.handle ?? existing.handle,
+    status: input.status ?? existing.status,
+    rule_given: input.rule !== undefined || input.rule_text !== undefined,
+    handle_changed: input.handle !== undefined && input.handle !== existing.handle,
+    status_changed: input.status !== undefined && input.status !== existing.status,
+  }))
+
+  const prepared = when("rule-given", { after }, ({ after }) => after.rule_given).then(() =>
     prepareSegmentRuleStep(
-      transform({ input, existing }, ({ input, existing }) => ({
-        handle: input.handle ?? existing.handle,
+      transform({ input, after }, ({ input, after }) => ({
+        segment_id: after.segment_id,
+        handle: after.handle,
+        status: after.status,
         rule: input.rule,
         rule_text: input.rule_text,
       }))
     )
+  )
+  when(
+    "references-recheck",
+    { after },
+    ({ after }) => !after.rule_given && after.status !== "archived" && (after.handle_changed || after.status_changed)
+  ).then(() => {
+    checkStoredReferencesStep(
+      transform({ after }, ({ after }) => ({
+        segment_id: after.segment_id,
+        handle: after.handle,
+        status: after.status,
+        field: after.status_changed ? "status" : "handle",
+      }))
+    )
+  })
+  when("archiving", { after, existing }, ({ after, existing }) => after.status === "archived" && existing.status !== "archived").then(
+    () => {
+      assertSegmentUnreferencedStep(
+        transform({ after, existing }, ({ after, existing }) => ({ segment_id: after.segment_id, handle: existing.handle, action: "archive" as const }))
+      )
+    }
   )
 
   const change = transform({ input, existing, prepared }, ({ input, existing, prepared }) => {
@@ -60,7 +93,9 @@ export const updateSegmentWorkflow = createWorkflow("personalization-update-segm
     for (const k of FIELDS) {
       if (input[k] !== undefined && input[k] !== (existing as Record<string, unknown>)[k]) data[k] = input[k]
     }
-    if (prepared && prepared.rule_text !== existing.rule_text) {
+    // Same text but other ids (a reference that no longer resolved, now saved again) is a change too.
+    const sameReferences = (a: unknown, b: unknown) => segmentReferences(a).join("\n") === segmentReferences(b).join("\n")
+    if (prepared && (prepared.rule_text !== existing.rule_text || !sameReferences(prepared.rule, existing.rule))) {
       data.rule = prepared.rule
       data.rule_text = prepared.rule_text
     }
@@ -86,6 +121,10 @@ export const updateSegmentWorkflow = createWorkflow("personalization-update-segm
 
   const updated = updateSegmentStep(transform({ change }, ({ change }) => change.data as { id: string }))
 
+  // References to this segment are by id; their labels and rule_text follow the new handle.
+  when("handle-relabel", { change }, ({ change }) => typeof change.data.handle === "string").then(() => {
+    relabelSegmentReferencesStep({ segment_id: input.id })
+  })
   when("renamed", { change }, ({ change }) => change.renamed).then(() => {
     renameManagedGroupStep(
       transform({ change }, ({ change }) => ({ group_id: change.group_id, segment_name: change.name }))

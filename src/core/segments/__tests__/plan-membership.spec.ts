@@ -1,13 +1,16 @@
-import { parse, type Subject } from "../../rules"
+import { parse, resolveSegmentIds, type Subject } from "../../rules"
 import { orderByReferences, planMembership, type SegmentForPlan } from "../plan-membership"
 import { summarizeTrace } from "../summarize-trace"
 import { evaluate } from "../../rules"
 
 const now = new Date("2026-06-01T00:00:00.000Z")
+// Stored rules reference segments by id: segment('<handle>') in the texts below resolves through this table.
+const IDS: Record<string, string> = { repeat: "s1", recent: "s2", mkt: "s3", "vip-repeat": "s4", a: "a", b: "b", c: "c" }
+const stored = (text: string) => resolveSegmentIds(parse(text), (h) => IDS[h]).rule
 const seg = (id: string, handle: string, text: string, purpose = "personalization"): SegmentForPlan => ({
   id,
   handle,
-  rule: parse(text),
+  rule: stored(text),
   purpose,
 })
 const subject = (traits: Record<string, unknown>, extra: Partial<Subject> = {}): Subject => ({
@@ -78,6 +81,31 @@ describe("planMembership", () => {
       requireConsent: true,
     })
     expect(plan.enter.map((e) => e.handle)).toEqual(["repeat", "vip-repeat"])
+    expect(plan.enter[1].reason).toContain("segment('repeat')")
+  })
+
+  it("follows a reference by id: a renamed segment is still referenced, a segment taking its old handle is not", () => {
+    const vipRepeat = seg("s4", "vip-repeat", "segment('repeat') AND total_spent >= 100")
+    const renamed = { ...repeat, handle: "loyal" }
+    const impostor = seg("s9", "repeat", "total_spent >= 0")
+    const plan = planMembership({
+      segments: [vipRepeat, renamed, impostor],
+      subject: subject({ orders_count: 1, total_spent: "150" }),
+      current: new Set(),
+      now,
+      requireConsent: true,
+    })
+    // s1 (now 'loyal') does not match, so vip-repeat does not either, although a segment named 'repeat' matches.
+    expect(plan.enter.map((e) => e.segment_id)).toEqual(["s9"])
+    const member = planMembership({
+      segments: [vipRepeat, renamed, impostor],
+      subject: subject({ orders_count: 3, total_spent: "150" }),
+      current: new Set(),
+      now,
+      requireConsent: true,
+    })
+    expect(member.enter.map((e) => e.segment_id).sort()).toEqual(["s1", "s4", "s9"])
+    expect(orderByReferences([vipRepeat, impostor, renamed]).map((s) => s.id)).toEqual(["s1", "s4", "s9"])
   })
 
   it("schedules the earliest time-based change", () => {

@@ -2,6 +2,8 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
+import { format } from "../../../core/rules"
+import { presentRule } from "../references"
 
 export const SEGMENTS_DOCUMENT_FORMAT = "medusa-personalization/segments"
 
@@ -44,16 +46,20 @@ export async function buildSegmentsDocument(scope: MedusaContainer) {
     format: SEGMENTS_DOCUMENT_FORMAT,
     version: 1 as const,
     segments: segments
-      .map((s) => ({
-        handle: s.handle,
-        name: s.name,
-        description: s.description ?? null,
-        status: s.status,
-        purpose: s.purpose,
-        is_public: s.is_public,
-        rule_text: s.rule_text,
-        rule: sortKeys(s.rule),
-      }))
+      .map((s) => {
+        // Segment references by handle (stored by id): the document is portable, and a rename shows.
+        const rule = presentRule(s.rule, handleOf)
+        return {
+          handle: s.handle,
+          name: s.name,
+          description: s.description ?? null,
+          status: s.status,
+          purpose: s.purpose,
+          is_public: s.is_public,
+          rule_text: format(rule),
+          rule: sortKeys(rule),
+        }
+      })
       .sort((a, b) => byText(a.handle, b.handle)),
     placements: placements
       .map((p) => ({

@@ -3,7 +3,8 @@ import { MedusaError } from "@medusajs/framework/utils"
 import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
 import { canonicalRule } from "../../rules"
-import { findCycle, type Rule } from "../../../core/rules"
+import { findCycle, segmentReferences, type Rule } from "../../../core/rules"
+import { presentRule } from "../references"
 import { invalid } from "../../errors"
 import { describePlacementPlan, planPlacementImport, type ImportedPlacement, type PlacementPlan } from "./placements"
 
@@ -45,6 +46,8 @@ export type ImportPlan = {
   created: SegmentCreate[]
   changed: SegmentChange[]
   unchanged: string[]
+  /** Every handle after the import, referenced segments before their referrers (the order writes apply in). */
+  order: string[]
 }
 
 /**
@@ -59,6 +62,9 @@ export async function planSegmentImport(scope: MedusaContainer, input: ImportedS
     {},
     { select: ["id", "handle", "name", "description", "status", "purpose", "is_public", "rule", "rule_text"], take: null }
   )
+  // Stored rules reference segments by id; the document (and this plan) by handle.
+  const handleById = new Map(existing.map((s) => [s.id, s.handle]))
+  const writtenRule = new Map(existing.map((s) => [s.handle, presentRule(s.rule, handleById)]))
   const byHandle = new Map(existing.map((s) => [s.handle, s]))
   const catalog = service.getCatalog()
 
@@ -79,9 +85,11 @@ export async function planSegmentImport(scope: MedusaContainer, input: ImportedS
     return { index: i, input: s, ...canon }
   })
 
-  // References resolve against the store after the import: existing segments plus the document's.
-  const rulesAfter = new Map<string, unknown>(existing.map((s) => [s.handle, s.rule]))
+  // References resolve against the store after the import: existing segments plus the document's (by handle).
+  const rulesAfter = new Map<string, unknown>(writtenRule)
   for (const p of prepared) rulesAfter.set(p.input.handle, p.rule)
+  const statusAfter = new Map<string, string>(existing.map((s) => [s.handle, s.status]))
+  for (const p of prepared) statusAfter.set(p.input.handle, p.input.status ?? byHandle.get(p.input.handle)?.status ?? "draft")
   for (const p of prepared) {
     const field = p.input.rule !== undefined ? "rule" : "rule_text"
     const missing = p.references.filter((h) => h !== p.input.handle && !rulesAfter.has(h))
@@ -89,6 +97,38 @@ export async function planSegmentImport(scope: MedusaContainer, input: ImportedS
     const cycle = findCycle(p.input.handle, p.rule, rulesAfter)
     if (cycle) throw invalid(`segments.${p.index}.${field}`, `segment references form a cycle: ${cycle.join(" → ")}`)
   }
+  // After the import no segment that is not archived may reference an archived one (as every single save requires).
+  for (const [handle, rule] of rulesAfter) {
+    if (statusAfter.get(handle) === "archived") continue
+    const archived = segmentReferences(rule).filter((h) => statusAfter.get(h) === "archived")
+    if (!archived.length) continue
+    const inDoc = prepared.find((p) => p.input.handle === handle)
+    if (inDoc) {
+      throw invalid(
+        `segments.${inDoc.index}.${inDoc.input.rule !== undefined ? "rule" : "rule_text"}`,
+        `segment '${archived[0]}' is archived after this import; restore it or remove the reference`
+      )
+    }
+    // an existing segment outside the document, whose reference the document archives
+    const target = prepared.find((p) => archived.includes(p.input.handle) && p.input.status === "archived")
+    if (target) {
+      throw invalid(
+        `segments.${target.index}.status`,
+        `segment '${target.input.handle}' is referenced by segment '${handle}', which is not archived`
+      )
+    }
+  }
+  // The order writes can be applied in so that every intermediate state keeps the rules above: referenced segments
+  // before the segments that reference them (archivings then go in the reverse order).
+  const order: string[] = []
+  const placedInOrder = new Set<string>()
+  const place = (h: string, depth: number) => {
+    if (placedInOrder.has(h) || depth > rulesAfter.size) return
+    placedInOrder.add(h)
+    for (const ref of segmentReferences(rulesAfter.get(h))) if (rulesAfter.has(ref)) place(ref, depth + 1)
+    order.push(h)
+  }
+  for (const h of [...rulesAfter.keys()].sort()) place(h, 0)
 
   const creates = prepared.filter((p) => !byHandle.has(p.input.handle))
   const changed: SegmentChange[] = []
@@ -110,7 +150,8 @@ export async function planSegmentImport(scope: MedusaContainer, input: ImportedS
       status: current.status,
       purpose: current.purpose,
       is_public: current.is_public,
-      rule: current.rule,
+      // as written (handles), so that undoing the import can save it again
+      rule: writtenRule.get(current.handle),
     }
     // Rules compare by their canonical text (the stored rule_text is canonical too).
     const fields = COMPARED_FIELDS.filter((f) => (f === "rule" ? p.rule_text !== current.rule_text : next[f] !== before[f]))
@@ -152,6 +193,7 @@ export async function planSegmentImport(scope: MedusaContainer, input: ImportedS
     })),
     changed: changed.sort((a, b) => (a.handle < b.handle ? -1 : 1)),
     unchanged: unchanged.sort(),
+    order,
   }
 }
 

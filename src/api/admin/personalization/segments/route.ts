@@ -3,7 +3,7 @@ import { PERSONALIZATION_MODULE } from "../../../../modules/personalization"
 import type PersonalizationModuleService from "../../../../modules/personalization/service"
 import { createSegmentWorkflow } from "../../../../workflows/segments"
 import { withConflicts } from "../../../utils/conflict"
-import { retrieveSegmentResponse } from "./helpers"
+import { presentSegments, retrieveSegmentResponse } from "./helpers"
 import { actorOf } from "../../../../lib/privacy/audit"
 import type { AdminCreateSegmentType, AdminListSegmentsType } from "./validators"
 
@@ -19,7 +19,7 @@ export const GET = async (req: AuthenticatedMedusaRequest, res: MedusaResponse) 
     take: limit,
     order: { [order.replace(/^-/, "")]: direction, id: "ASC" },
   })
-  res.json({ segments, count, limit, offset })
+  res.json({ segments: await presentSegments(req.scope, segments), count, limit, offset })
 }
 
 export const POST = withConflicts(

@@ -4,7 +4,8 @@ import type { ICustomerModuleService } from "@medusajs/framework/types"
 import { PERSONALIZATION_MODULE } from "../../../../../modules/personalization"
 import type PersonalizationModuleService from "../../../../../modules/personalization/service"
 import { notFound } from "../../../../../lib/errors"
-import { canonicalRule, checkSegmentReferences } from "../../../../../lib/rules"
+import { canonicalRule } from "../../../../../lib/rules"
+import { loadSegmentRefs, resolveRule } from "../../../../../lib/segments/references"
 import { type PreviewSampleRow, previewSegment } from "../../../../../lib/segments/segment-preview"
 import { findGatedOffers } from "../../../../../lib/gated-offers"
 import type { AdminPreviewSegmentType } from "./validators"
@@ -23,21 +24,29 @@ export const POST = async (req: AuthenticatedMedusaRequest<AdminPreviewSegmentTy
   const service: PersonalizationModuleService = req.scope.resolve(PERSONALIZATION_MODULE)
 
   const segment = body.segment_id
-    ? (await service.listSegments({ id: body.segment_id }, { select: ["id", "handle", "purpose", "customer_group_id"], take: 1 }))[0]
+    ? (await service.listSegments({ id: body.segment_id }, { select: ["id", "handle", "status", "purpose", "customer_group_id"], take: 1 }))[0]
     : undefined
   if (body.segment_id && !segment) throw notFound("Segment", body.segment_id)
 
   const catalog = service.getCatalog()
   const canonical = canonicalRule({ rule: body.rule, rule_text: body.rule_text }, catalog)
-  // Same refusals as saving the rule (unknown segment('x'), a cycle through this segment), so the editor's live
-  // preview shows the error the save would give.
-  await checkSegmentReferences(service, segment?.handle ?? null, canonical, body.rule_text !== undefined ? "rule_text" : "rule")
+  // Same refusals as saving the rule (unknown or archived segment('x'), a cycle through this segment), so the editor's
+  // live preview shows the error the save would give; references resolve to ids as when the rule is stored.
+  const rule = canonical.references.length
+    ? resolveRule(
+        canonical.rule,
+        await loadSegmentRefs(service),
+        // previewed as if active; without segment_id the rule belongs to no segment yet (no handle of its own)
+        { id: segment?.id ?? null, handle: segment?.handle ?? "", status: "active" },
+        body.rule_text !== undefined ? "rule_text" : "rule"
+      )
+    : canonical.rule
 
   const purpose = body.purpose ?? segment?.purpose ?? "personalization"
   const now = new Date()
   const counts = await previewSegment(
     req.scope,
-    { rule: canonical.rule, purpose, segment_id: segment?.id ?? null },
+    { rule, purpose, segment_id: segment?.id ?? null },
     now,
     { catalog, requireConsent: service.getOptions().consent.required, sampleSize: body.sample_size }
   )
