@@ -36,7 +36,7 @@ medusaIntegrationTestRunner({
       expect({ token: before.token, seeded: before.seeded }).toEqual({ token: older.publishableKey, seeded: false })
       expect(before.missing).toEqual([
         "segment vip",
-        "segment home-browsers",
+        "segment home-lovers",
         "placement home.hero",
         "placement pdp.cross-sell",
         `promotion ${manifest.promotionCode}`,
@@ -51,7 +51,7 @@ medusaIntegrationTestRunner({
       const topped = await seedDemoStore(c, { ...SIZE, now: NOW, showcase: true, log })
       if (!topped.showcase) console.log(logs.join("\n"))
       expect(topped.skipped).toBe(true)
-      expect(topped.segments).toEqual(["vip", "home-browsers"])
+      expect(topped.segments).toEqual(["vip", "home-lovers"])
       expect(topped.showcase).toMatchObject({ placements: ["home.hero", "pdp.cross-sell"], visitorsRecorded: manifest.visitors.count })
       expect(topped.showcase!.experimentId).toMatch(/^pexp_/)
       expect(await demoState(query)).toMatchObject({ seeded: true, missing: [] })
@@ -94,7 +94,7 @@ medusaIntegrationTestRunner({
       }
       expect(await segmentsOf(await login("member"))).toEqual(["repeat-buyers", "vip"])
       expect(await segmentsOf(await login("nonmember"))).toEqual([])
-      expect(await segmentsOf({ "x-visitor-id": manifest.visitors.browsingHome })).toEqual(["home-browsers"])
+      expect(await segmentsOf({ "x-visitor-id": manifest.visitors.browsingHome })).toEqual(["home-lovers"])
       expect(await segmentsOf({ "x-visitor-id": manifest.visitors.notInSegment })).toEqual([])
       const offers = (await api.get("/store/personalization/offers", { headers: { ...pk, ...(await login("member")) } })).data
       expect([offers.promotions.map((p: { code: string }) => p.code), offers.price_lists.map((l: { title: string }) => l.title)]).toEqual([

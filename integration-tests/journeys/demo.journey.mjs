@@ -228,7 +228,7 @@ function checkAnswers(ctx, entries, results, x, stderr) {
   })
   check("me-visitor", () => {
     const b = json(at("me-visitor"), "me-visitor")
-    expectEqual([b.subject.type, b.segments, b.consent.personalization.status], ["visitor", [{ handle: "home-browsers", name: "Home & living browsers" }], "granted"], "visitor /me")
+    expectEqual([b.subject.type, b.segments, b.consent.personalization.status], ["visitor", [{ handle: "home-lovers", name: "Home & living lovers" }], "granted"], "visitor /me")
   })
   const hero = (id) => json(at(id), id).sections[0]
   check("hero-member", () => {
@@ -249,7 +249,7 @@ function checkAnswers(ctx, entries, results, x, stderr) {
   })
   check("hero-visitor", () => {
     const s = hero("hero-visitor")
-    expectEqual([s.variant.name, s.variant.segment?.handle], ["Picked for your home", "home-browsers"], "visitor's hero")
+    expectEqual([s.variant.name, s.variant.segment?.handle], ["Picked for your home", "home-lovers"], "visitor's hero")
     expect(s.products.length > 0 && s.products.every((p) => x.home.includes(p.id)), `the visitor's hero lists home products: ${s.products.map((p) => p.handle)}`)
   })
   check("hero-anonymous", () => {

@@ -1,7 +1,7 @@
 // The demo's storefront slots, made with the plugin's createPlacementWorkflow (variant content validated with the same
 // zod schema as the admin route, every id it names checked to exist):
 //   home.hero       "We miss you" (lapsed: win-back, best sellers; priority 20) · "Welcome back" (repeat-buyers, member
-//                   prices; 10) · "Picked for your home" (home-browsers: the Home category; 5) · default "New in"
+//                   prices; 10) · "Picked for your home" (home-lovers: the Home category; 5) · default "New in"
 //   pdp.cross-sell  default "You may also like" (recommendations for the subject)
 // A placement whose handle exists is left as it is (the merchant may have edited it).
 import type { MedusaContainer } from "@medusajs/framework/types"
@@ -53,11 +53,11 @@ export function planPlacements(products: SeededProduct[], segmentIds: Record<str
       },
     }),
   ]
-  if (homeCategoryId && segmentIds["home-browsers"]) {
+  if (homeCategoryId && segmentIds["home-lovers"]) {
     hero.push(
       v({
         name: "Picked for your home",
-        segment_id: segmentIds["home-browsers"],
+        segment_id: segmentIds["home-lovers"],
         priority: 5,
         status: "active",
         content: { title: "Picked for your home", subtitle: "More from the Home range you have been browsing", category_id: homeCategoryId },

@@ -46,7 +46,7 @@ export const DEMO_SEGMENTS = [
 
 /**
  * Segments the showcase puts to work (seed option `showcase`): an automatic promotion is gated to `vip`, a placement
- * variant targets `home-browsers` (the seeded visitors' browsing puts some of them in it). Both public, so
+ * variant targets `home-lovers` (the seeded visitors' browsing puts some of them in it). Both public, so
  * `/store/personalization/me` names them and `/offers` lists what they unlock. Thresholds no shopper reaches in a
  * few minutes (six orders, €2,000), so the journeys' own shoppers on the demo store never pick up the VIP discount.
  */
@@ -59,8 +59,8 @@ export const SHOWCASE_SEGMENTS = [
     is_public: true,
   },
   {
-    handle: "home-browsers",
-    name: "Home & living browsers",
+    handle: "home-lovers",
+    name: "Home & living lovers",
     description: "Viewed three or more home products in the last 30 days.",
     rule_text: "event('product_viewed', category = 'home').count(last 30d) >= 3",
     is_public: true,

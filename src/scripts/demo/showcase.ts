@@ -24,7 +24,7 @@ export type ShowcaseResult = {
   experimentId: string | null
 }
 
-const NEEDED_SEGMENTS = ["repeat-buyers", "lapsed", "vip", "home-browsers"]
+const NEEDED_SEGMENTS = ["repeat-buyers", "lapsed", "vip", "home-lovers"]
 
 export async function ensureShowcase(
   container: MedusaContainer,

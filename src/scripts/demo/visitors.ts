@@ -1,7 +1,7 @@
 // Anonymous visitors of the demo store (no account, a visitor id the storefront keeps in `x-visitor-id`) who accepted
 // the consent banner and browsed over the last few days. Recorded through the plugin's own store code paths — the
 // consent workflow, then `trackEvents` (what POST /store/personalization/events runs) — and evaluated by the
-// pipeline's profile workflow, so some of them land in the behavioural segment `home-browsers`.
+// pipeline's profile workflow, so some of them land in the behavioural segment `home-lovers`.
 import type { MedusaContainer } from "@medusajs/framework/types"
 import manifest from "./manifest.json"
 import type { Rng } from "./prng"
