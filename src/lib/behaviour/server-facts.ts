@@ -108,6 +108,33 @@ export function factUndoSql(w: FactWrite): Statement[] {
   return out
 }
 
+/**
+ * The writes of many profiles as two statements (a backfill page): one DELETE of every removed row, one upsert of
+ * every new or changed fact, each row naming its profile. Same rows as factWriteSql writes profile by profile.
+ */
+export function factBatchWriteSql(writes: FactWrite[]): Statement[] {
+  const remove = writes.flatMap((w) => w.remove.map((r) => r.id))
+  const upsert = writes.flatMap((w) => w.upsert.map((r) => ({ ...r, profile_id: w.profile_id })))
+  const out: Statement[] = []
+  if (remove.length) {
+    out.push({
+      text: `DELETE FROM personalization_behavior_event WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+      values: [JSON.stringify(remove)],
+    })
+  }
+  if (upsert.length) {
+    out.push({
+      text: `INSERT INTO personalization_behavior_event (id, profile_id, client_id, type, properties, occurred_at)
+  SELECT r.id, r.profile_id, r.client_id, r.type, r.properties, r.occurred_at
+    FROM jsonb_to_recordset($1::jsonb) AS r(id text, profile_id text, client_id text, type text, properties jsonb, occurred_at timestamptz)
+  ON CONFLICT (profile_id, client_id) WHERE deleted_at IS NULL
+  DO UPDATE SET type = EXCLUDED.type, properties = EXCLUDED.properties, occurred_at = EXCLUDED.occurred_at, updated_at = now()`,
+      values: [JSON.stringify(upsert)],
+    })
+  }
+  return out
+}
+
 /** A `$n` statement for knex's `?` bindings (the module service's transaction manager). */
 export function toKnex(s: Statement): { text: string; values: unknown[] } {
   return { text: s.text.replace(/\$\d+/g, "?"), values: s.values }

@@ -1,5 +1,6 @@
 // Computes and upserts the profile of every customer in batches: at install / first run (customers that predate
-// the plugin have no profile yet) and after the demo seed, which writes orders without events.
+// the plugin have no profile yet) and after the demo seed, which writes orders without events. Each batch also
+// reconciles the customers' order and cart facts (core/behaviour), the same rows the real-time refresh writes.
 import { generateEntityId, Modules } from "@medusajs/framework/utils"
 import type { ICustomerModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { PERSONALIZATION_MODULE } from "../../modules/personalization"
@@ -7,6 +8,9 @@ import type PersonalizationModuleService from "../../modules/personalization/ser
 import { sql } from "../db/raw-sql"
 import { loadCustomerFacts, loadDefaultCurrency } from "../profile/load-facts"
 import { buildProfileTraits, type ProfileTraits } from "../profile/build-profile"
+import { reconcileServerFacts } from "../../core/behaviour"
+import { factBatchWriteSql, planFactWrite, readStoredFacts, type FactWrite } from "../behaviour/server-facts"
+import { inTransaction } from "../db/transaction"
 
 export type BackfillOptions = {
   batchSize?: number
@@ -16,7 +20,16 @@ export type BackfillOptions = {
 }
 
 /** Counts and where the time went (reading Medusa's facts vs writing profiles), for logs and tuning. */
-export type BackfillResult = { customers: number; upserted: number; batches: number; ms: number; facts_ms: number; write_ms: number }
+export type BackfillResult = {
+  customers: number
+  upserted: number
+  batches: number
+  ms: number
+  facts_ms: number
+  write_ms: number
+  /** Order and cart facts written (new or changed) and removed. */
+  behaviour: { written: number; removed: number }
+}
 
 export async function backfillProfiles(container: MedusaContainer, opts: BackfillOptions = {}): Promise<BackfillResult> {
   const started = Date.now()
@@ -40,6 +53,7 @@ export async function backfillProfiles(container: MedusaContainer, opts: Backfil
   let batches = 0
   let factsMs = 0
   let writeMs = 0
+  const behaviour = { written: 0, removed: 0 }
   for (;;) {
     // Keyset pagination by id: stable while customers are added concurrently.
     const filters = (after ? { id: { $gt: after } } : {}) as Parameters<ICustomerModuleService["listCustomers"]>[0]
@@ -70,13 +84,31 @@ export async function backfillProfiles(container: MedusaContainer, opts: Backfil
         return toRow(traits, cartsChangeAt)
       })
       t = Date.now()
-      upserted += await upsertProfiles(container, rows)
+      const profileOf = await upsertProfiles(container, rows)
+      upserted += profileOf.size
+      const stored = await readStoredFacts(container, [...facts.keys()])
+      const writes: FactWrite[] = []
+      for (const [customerId, f] of facts) {
+        const profileId = profileOf.get(customerId)
+        if (!profileId) continue
+        const recorded = stored.get(customerId) ?? []
+        const changes = reconcileServerFacts({ orders: f.orders, carts: f.carts, stored: recorded, currency, now })
+        const w = planFactWrite(profileId, changes, recorded, now)
+        if (w) writes.push(w)
+      }
+      if (writes.length) {
+        await inTransaction(container, async (run) => {
+          for (const s of factBatchWriteSql(writes)) await run(s.text, s.values)
+        })
+        behaviour.written += writes.reduce((n, w) => n + w.upsert.length, 0)
+        behaviour.removed += writes.reduce((n, w) => n + w.remove.length, 0)
+      }
       writeMs += Date.now() - t
       batches++
     }
     if (page.length < batchSize) break
   }
-  return { customers: seen, upserted, batches, ms: Date.now() - started, facts_ms: factsMs, write_ms: writeMs }
+  return { customers: seen, upserted, batches, ms: Date.now() - started, facts_ms: factsMs, write_ms: writeMs, behaviour }
 }
 
 type Row = Record<string, unknown>
@@ -110,9 +142,9 @@ function toRow(t: ProfileTraits, cartsChangeAt: Date | null): Row {
  * bigNumber columns store it. next_change_at is only ever lowered (to the next cart-abandonment instant): the
  * minute job then recomputes it exactly.
  */
-async function upsertProfiles(container: MedusaContainer, rows: Row[]): Promise<number> {
-  if (!rows.length) return 0
-  const result = await sql(
+async function upsertProfiles(container: MedusaContainer, rows: Row[]): Promise<Map<string, string>> {
+  if (!rows.length) return new Map()
+  const result = await sql<{ id: string; customer_id: string }>(
     container,
     `INSERT INTO personalization_customer_profile AS p
        (id, customer_id, orders_count, total_spent, raw_total_spent, aov, raw_aov, currency_code, first_order_at,
@@ -139,8 +171,8 @@ async function upsertProfiles(container: MedusaContainer, rows: Row[]): Promise<
        next_change_at = CASE WHEN EXCLUDED.next_change_at IS NULL THEN p.next_change_at
                              ELSE LEAST(COALESCE(p.next_change_at, EXCLUDED.next_change_at), EXCLUDED.next_change_at) END,
        updated_at = now()
-     RETURNING p.id`,
+     RETURNING p.id, p.customer_id`,
     [JSON.stringify(rows)]
   )
-  return result.length
+  return new Map(result.map((r) => [r.customer_id, r.id]))
 }
