@@ -100,6 +100,7 @@ export async function expectTabOrder(page, items, { max = 40 } = {}) {
 
 /** Opens the focused Radix select with the keyboard and picks the option whose label matches (arrow keys + Enter). */
 export async function chooseOption(page, optionName, what) {
+  const trigger = await page.evaluateHandle(() => document.activeElement)
   await page.keyboard.press("Enter")
   const option = page.getByRole("option", { name: optionName })
   await option.waitFor()
@@ -108,6 +109,9 @@ export async function chooseOption(page, optionName, what) {
     if (await option.evaluate((el) => el === document.activeElement || el.getAttribute("data-highlighted") !== null)) {
       await page.keyboard.press("Enter")
       await option.waitFor({ state: "detached" })
+      // Radix gives focus back to the trigger after the listbox unmounts, a moment later under load: a Tab pressed
+      // before that starts from the listbox's last position (the flake seen twice on a loaded machine).
+      await page.waitForFunction((el) => document.activeElement === el, trigger, { timeout: 10_000 })
       return
     }
     await page.keyboard.press("ArrowDown")
