@@ -34,8 +34,11 @@ export function reporter(tag) {
     },
     /** A failed check fails the run; with { warn: true } it is only reported. */
     check(name, ok, detail = "", { warn = false } = {}) {
+      ok = !!ok
       checks.push({ name, ok, detail, warn })
-      log(`${ok ? "PASS" : warn ? "WARN" : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`)
+      // a passing check shows only the start of its evidence; a failing one all of it
+      const shown = ok && detail.length > 160 ? detail.slice(0, 160) + "…" : detail
+      log(`${ok ? "PASS" : warn ? "WARN" : "FAIL"} ${name}${shown ? ` — ${shown}` : ""}`)
       return ok
     },
     failed: () => checks.some((c) => !c.ok && !c.warn),
