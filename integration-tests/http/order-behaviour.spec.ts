@@ -211,6 +211,51 @@ medusaIntegrationTestRunner({
       expect(membership.exit_reason).toContain("event('order_placed').count(last 90d) >= 2")
     })
 
+    it("amounts after returns and refunds where Medusa records them: a received return lowers amount to the order's current total, a refund is refunded_amount", async () => {
+      const shopper = await consentingShopper("returns@example.com")
+      const order = await completeCart(api, shopper, await openCart(api, shopper, 3))
+      const fact = async () => (await facts(shopper.customerId)).find((f) => f.properties.order_id === order.id)
+      await waitFor(fact, "the order fact")
+      expect((await fact())!.properties.amount).toBe(String(order.total))
+      const currentTotal = async () => {
+        const [row] = await sql<{ total: string }>(
+          getContainer(),
+          `SELECT COALESCE(s.totals -> 'raw_current_order_total' ->> 'value', s.totals ->> 'current_order_total') AS total
+             FROM order_summary s WHERE s.order_id = $1 AND s.deleted_at IS NULL ORDER BY s.version DESC LIMIT 1`,
+          [order.id]
+        )
+        return row.total
+      }
+
+      // fulfilled, then one unit back over the admin API: request, confirm, receive, confirm the receipt (order.return_received)
+      const admin_ = (url: string, body: unknown = {}) => post(url, body, admin).then((r) => {
+        expect({ url, status: r.status, body: r.status >= 400 ? r.data : undefined }).toEqual({ url, status: 200, body: undefined })
+        return r.data
+      })
+      const itemId = order.items[0].id
+      // the payment is captured as a merchant does before shipping (refunds need a capture)
+      const { data } = await api.get(`/admin/orders/${order.id}?fields=*payment_collections.payments`, { headers: admin })
+      const payment = data.order.payment_collections[0].payments[0]
+      await admin_(`/admin/payments/${payment.id}/capture`)
+      await admin_(`/admin/orders/${order.id}/fulfillments`, { items: [{ id: itemId, quantity: 3 }] }) // only fulfilled units go back
+      const location = (await api.get("/admin/stock-locations", { headers: admin })).data.stock_locations[0]
+      const { return: ret } = await admin_("/admin/returns", { order_id: order.id, location_id: location.id })
+      await admin_(`/admin/returns/${ret.id}/request-items`, { items: [{ id: itemId, quantity: 1 }] })
+      await admin_(`/admin/returns/${ret.id}/request`)
+      await admin_(`/admin/returns/${ret.id}/receive`)
+      await admin_(`/admin/returns/${ret.id}/receive-items`, { items: [{ id: itemId, quantity: 1 }] })
+      await admin_(`/admin/returns/${ret.id}/receive/confirm`)
+      const lowered = await currentTotal()
+      expect(Number(lowered)).toBeLessThan(Number(order.total))
+      await waitFor(async () => (await fact())!.properties.amount === lowered, "amount = the order's current total after the return")
+      expect((await fact())!.properties.total).toBe(lowered)
+
+      // a refund on the captured payment (payment.refunded): refunded_amount, the amount stays the order total
+      await admin_(`/admin/payments/${payment.id}/refund`, { amount: 5 })
+      await waitFor(async () => (await fact())!.properties.refunded_amount === "5", "refunded_amount after payment.refunded")
+      expect((await fact())!.properties.amount).toBe(await currentTotal())
+    })
+
     it("an order window ends at the exact instant (injected clock): the older order + 90 days, set by the pipeline and by a batch refresh", async () => {
       const container = getContainer()
       const live = await newCustomer(container, "window-live@example.com") // orders arrive while the segment is active
