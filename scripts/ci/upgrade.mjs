@@ -14,7 +14,7 @@
 //
 // Usage: node scripts/ci/upgrade.mjs
 // Env:
-//   UPGRADE_FROM      git ref of the previous version (default: the newest v* tag, else 2226b59 — the last commit
+//   UPGRADE_FROM      git ref of the previous version (default: the newest v* tag before HEAD, else 2226b59 — the last commit
 //                     before the install/upgrade work of issue #24, no release being tagged yet)
 //   UPGRADE_TARBALL   the current version's tarball (e.g. the smoke leg's SMOKE_TARBALL_OUT); default: build + pack here
 //   UPGRADE_NODE_MODULES  a store node_modules to start from (the smoke leg's SMOKE_NODE_MODULES_OUT; moved, not copied)
@@ -62,7 +62,8 @@ const git = (...args) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" })
 
 function previousRef() {
   if (process.env.UPGRADE_FROM) return process.env.UPGRADE_FROM
-  const tag = git("tag", "--list", "v*", "--sort=-v:refname").stdout.split("\n").find(Boolean)
+  // the newest release tag that HEAD is not part of (HEAD itself tagged is the version under test)
+  const tag = git("tag", "--list", "v*", "--sort=-v:refname", "--no-contains", "HEAD").stdout.split("\n").find(Boolean)
   return tag || DEFAULT_FROM
 }
 
