@@ -17,7 +17,9 @@ jest.setTimeout(600_000)
 
 const EVENTS = "/store/personalization/events"
 const CONSENT = "/store/personalization/consent"
-const LIMITS = { subject: { perSecond: 2, burst: 3 }, ip: { perSecond: 5, burst: 10 } }
+// proxyHops 1: the suite plays a load balancer that appends the client's address (X-Forwarded-For); the default (0)
+// trusts no proxy and keys on the socket address (defaults.spec.ts).
+const LIMITS = { subject: { perSecond: 2, burst: 3 }, ip: { perSecond: 5, burst: 10 }, proxyHops: 1 }
 
 // The runner loads medusa-config.ts before it applies its `env` option, so the limits are set here (jest gives each
 // test file its own copy of process.env; removed again after the suite all the same).
@@ -33,7 +35,7 @@ medusaIntegrationTestRunner({
     let pk: string
     let admin: Record<string, string>
     let ipCounter = 0
-    /** A fresh client address per caller (Medusa trusts one proxy hop: X-Forwarded-For decides req.ip). */
+    /** A fresh client address per caller (the suite trusts one proxy hop, LIMITS.proxyHops: X-Forwarded-For decides). */
     const freshIp = () => `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter++ & 255}`
 
     beforeAll(async () => {
@@ -118,7 +120,7 @@ medusaIntegrationTestRunner({
       expect(batch.status).toBe(400)
       expect(batch.data.message).toContain("events: must hold at most 100 events")
       const big = await post(EVENTS, { events: [{ id: "big", type: "page_viewed", properties: { pad: "p".repeat(310 * 1024) } }] }, h())
-      expect(big.status).toBe(400)
+      expect(big.status).toBe(413)
       expect(big.data.message).toMatch(/^body: request body is \d+ bytes; the limit is 307200 bytes/)
       const props = await post(EVENTS, { events: [{ id: "p", type: "page_viewed", properties: { pad: "p".repeat(2100) } }] }, h())
       expect(props.status).toBe(400)

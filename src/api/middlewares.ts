@@ -8,7 +8,7 @@ import {
   AdminListExperiments,
   AdminUpdateExperiment,
 } from "./admin/personalization/experiments/validators"
-import { maxBodySize, validateBody, validateQuery } from "./utils/validate"
+import { validateBody, validateQuery } from "./utils/validate"
 import { AdminCreateSegment, AdminListSegments, AdminUpdateSegment } from "./admin/personalization/segments/validators"
 import {
   AdminExplainMember,
@@ -16,7 +16,7 @@ import {
   AdminListSegmentMembers,
   AdminRefreshSegment,
 } from "./admin/personalization/membership-validators"
-import { authenticate, type MiddlewareFunction, type MiddlewareRoute } from "@medusajs/framework/http"
+import { authenticate, type MedusaRequest, type MiddlewareFunction, type MiddlewareRoute } from "@medusajs/framework/http"
 import { jsonBody } from "./utils/json-body"
 import { AdminTrackEvents, EmptyQuery, StoreSetConsent, StoreTrackEvents } from "./store/personalization/validators"
 import { AdminListAudit } from "./admin/personalization/audit/validators"
@@ -50,12 +50,48 @@ import { refuseManagedGroupMembersEdit, refuseManagedGroupsOfCustomerEdit } from
 // Placement preview for one customer (admin Placements page, issue #7)
 import { AdminPreviewPlacement } from "./admin/personalization/placements/[id]/preview/validators"
 
+// Body limits (bytes) of the plugin's routes; docs/security.md lists them.
 const ADMIN_BODY_LIMIT = 64 * 1024
-// Let the JSON parser accept more than we allow, so an oversized body gets our 400 naming `body`, not a bare 413.
-const bodyParser = { sizeLimit: "4mb" }
+const IMPORT_BODY_LIMIT = 2 * 1024 * 1024
+const EVENTS_BODY_LIMIT = 300 * 1024 // 100 events × 2 KiB properties, plus ids and types
+const SMALL_BODY_LIMIT = 16 * 1024
+
+/** The body limit of a plugin route. */
+function bodyLimit(req: MedusaRequest): number {
+  const p = req.path.replace(/\/+$/, "")
+  if (p === "/store/personalization/events" || p === "/admin/personalization/events") return EVENTS_BODY_LIMIT
+  if (p === "/admin/personalization/segments/import") return IMPORT_BODY_LIMIT
+  return p.startsWith("/store/") ? SMALL_BODY_LIMIT : ADMIN_BODY_LIMIT
+}
+
+// Abuse limits (issues #10, #21): 429 + Retry-After before the body is read, one pair of buckets per route.
+const STORE_RATE_LIMITS: Record<string, MiddlewareFunction> = {
+  "/store/personalization/events": rateLimit("events"),
+  "/store/personalization/consent": rateLimit("consent"),
+  "/store/personalization/identify": rateLimit("identify"),
+}
+const storeRateLimits: MiddlewareFunction = (req, res, next) => {
+  const limit = STORE_RATE_LIMITS[req.path.replace(/\/+$/, "")]
+  return limit ? limit(req, res, next) : next()
+}
+
+/**
+ * Strict transports (issue #21): Medusa's body parser is off for every plugin route with a body, which all go through
+ * jsonBody instead — JSON content type (415), the route's size limit (413), UTF-8 JSON (400), no __proto__ /
+ * constructor / prototype keys and only exact, safe numbers (400 naming the path). Wildcard entries run before the
+ * routes' own middlewares, and their `bodyParser: false` applies to every route below that configures none.
+ */
+const BODY_METHODS: MiddlewareRoute["methods"] = ["POST", "PUT", "PATCH", "DELETE"]
+function transportRoutes(): MiddlewareRoute[] {
+  return [
+    { matcher: "/store/personalization/*", methods: BODY_METHODS, bodyParser: false, middlewares: [storeRateLimits, jsonBody(bodyLimit)] },
+    { matcher: "/admin/personalization/*", methods: BODY_METHODS, bodyParser: false, middlewares: [jsonBody(bodyLimit)] },
+  ]
+}
 
 export default defineMiddlewares({
   routes: [
+    ...transportRoutes(),
     {
       matcher: "/admin/personalization/segments",
       methods: ["GET"],
@@ -64,20 +100,18 @@ export default defineMiddlewares({
     {
       matcher: "/admin/personalization/segments",
       methods: ["POST"],
-      bodyParser,
-      middlewares: [maxBodySize(ADMIN_BODY_LIMIT), validateBody(AdminCreateSegment)],
+      middlewares: [validateBody(AdminCreateSegment)],
     },
     {
       matcher: "/admin/personalization/segments/:id",
       methods: ["POST"],
-      bodyParser,
       // Express also matches POST /segments/import|preview here: those validate their own bodies.
-      middlewares: exceptCollectionActions([maxBodySize(ADMIN_BODY_LIMIT), validateBody(AdminUpdateSegment)]),
+      middlewares: exceptCollectionActions([validateBody(AdminUpdateSegment)]),
     },
     {
       matcher: "/admin/personalization/segments/:id/refresh",
       methods: ["POST"],
-      middlewares: [maxBodySize(ADMIN_BODY_LIMIT), validateBody(AdminRefreshSegment)],
+      middlewares: [validateBody(AdminRefreshSegment)],
     },
     {
       matcher: "/admin/personalization/segments/:id/members",
@@ -94,8 +128,7 @@ export default defineMiddlewares({
       methods: ["GET"],
       middlewares: [validateQuery(AdminListCustomerSegments)],
     },
-    // Consent, tracking and privacy (issue #5). These routes parse their own JSON (bodyParser: false) so an
-    // oversized or malformed body is a 400 naming `body`.
+    // Consent, tracking and privacy (issue #5); bodies and rate limits in transportRoutes().
     ...privacyRoutes(),
     // Admin dashboard (issue #7): the rule editor's catalogue, segments as code.
     ...adminUiRoutes(),
@@ -111,8 +144,7 @@ export default defineMiddlewares({
     {
       matcher: "/admin/personalization/segments/preview",
       methods: ["POST"],
-      bodyParser,
-      middlewares: [maxBodySize(ADMIN_BODY_LIMIT), validateBody(AdminPreviewSegment)],
+      middlewares: [validateBody(AdminPreviewSegment)],
     },
     // A segment's managed group changes only with the segment: hand edits through Medusa's routes are a 409.
     { matcher: "/admin/customer-groups/:id/customers", methods: ["POST"], middlewares: [refuseManagedGroupMembersEdit] },
@@ -121,23 +153,16 @@ export default defineMiddlewares({
 })
 
 function privacyRoutes(): MiddlewareRoute[] {
-  const EVENTS_BODY_LIMIT = 300 * 1024 // 100 events × 2 KiB properties, plus ids and types
-  const SMALL_BODY_LIMIT = 16 * 1024
   const customerOnly = authenticate("customer", ["session", "bearer"])
   return [
-    // Abuse limits (issue #10): rateLimit() answers 429 + Retry-After before the body is read.
-    { matcher: "/store/personalization/events", methods: ["POST"], bodyParser: false,
-      middlewares: [rateLimit("events"), jsonBody(EVENTS_BODY_LIMIT), validateBody(StoreTrackEvents)] },
+    { matcher: "/store/personalization/events", methods: ["POST"], middlewares: [validateBody(StoreTrackEvents)] },
     { matcher: "/store/personalization/consent", methods: ["GET"], middlewares: [validateQuery(EmptyQuery)] },
-    { matcher: "/store/personalization/consent", methods: ["POST"], bodyParser: false,
-      middlewares: [jsonBody(SMALL_BODY_LIMIT), validateBody(StoreSetConsent)] },
-    { matcher: "/store/personalization/identify", methods: ["POST"], bodyParser: false,
-      middlewares: [customerOnly, jsonBody(SMALL_BODY_LIMIT), validateBody(EmptyQuery)] },
+    { matcher: "/store/personalization/consent", methods: ["POST"], middlewares: [validateBody(StoreSetConsent)] },
+    { matcher: "/store/personalization/identify", methods: ["POST"], middlewares: [customerOnly, validateBody(EmptyQuery)] },
     { matcher: "/store/personalization/me", methods: ["GET"], middlewares: [validateQuery(EmptyQuery)] },
     { matcher: "/store/personalization/me/data", methods: ["GET", "DELETE"],
       middlewares: [customerOnly, validateQuery(EmptyQuery)] },
-    { matcher: "/admin/personalization/events", methods: ["POST"], bodyParser: false,
-      middlewares: [jsonBody(EVENTS_BODY_LIMIT), validateBody(AdminTrackEvents)] },
+    { matcher: "/admin/personalization/events", methods: ["POST"], middlewares: [validateBody(AdminTrackEvents)] },
     { matcher: "/admin/personalization/audit", methods: ["GET"], middlewares: [validateQuery(AdminListAudit)] },
     { matcher: "/admin/personalization/customers/:id/consent", methods: ["GET"], middlewares: [validateQuery(EmptyQuery)] },
     { matcher: "/admin/personalization/customers/:id/profile", methods: ["GET", "DELETE"],
@@ -148,12 +173,11 @@ function privacyRoutes(): MiddlewareRoute[] {
 }
 
 function adminUiRoutes(): MiddlewareRoute[] {
-  const IMPORT_BODY_LIMIT = 2 * 1024 * 1024
   return [
     { matcher: "/admin/personalization/catalog", methods: ["GET"], middlewares: [validateQuery(AdminGetCatalog)] },
     { matcher: "/admin/personalization/segments/export", methods: ["GET"], middlewares: [validateQuery(AdminExportSegments)] },
-    { matcher: "/admin/personalization/segments/import", methods: ["POST"], bodyParser: { sizeLimit: "8mb" },
-      middlewares: [maxBodySize(IMPORT_BODY_LIMIT), validateBody(AdminImportSegments)] },
+    { matcher: "/admin/personalization/segments/import", methods: ["POST"],
+      middlewares: [validateBody(AdminImportSegments)] },
   ]
 }
 
@@ -168,21 +192,20 @@ function exceptCollectionActions(middlewares: MiddlewareFunction[]): MiddlewareF
 }
 
 function analyticsRoutes(): MiddlewareRoute[] {
-  const body = [maxBodySize(ADMIN_BODY_LIMIT)]
   return [
     { matcher: "/admin/personalization/analytics/segments", methods: ["GET"], middlewares: [validateQuery(AdminSegmentAnalytics)] },
     { matcher: "/admin/personalization/alerts", methods: ["GET"], middlewares: [validateQuery(AdminListAlerts)] },
-    { matcher: "/admin/personalization/alerts/:id/acknowledge", methods: ["POST"], bodyParser,
-      middlewares: [...body, validateBody(AdminAcknowledgeAlert)] },
+    { matcher: "/admin/personalization/alerts/:id/acknowledge", methods: ["POST"],
+      middlewares: [validateBody(AdminAcknowledgeAlert)] },
     { matcher: "/admin/personalization/segments/:id/alerts", methods: ["GET"], middlewares: [validateQuery(AdminListSegmentAlerts)] },
     { matcher: "/admin/personalization/experiments", methods: ["GET"], middlewares: [validateQuery(AdminListExperiments)] },
-    { matcher: "/admin/personalization/experiments", methods: ["POST"], bodyParser,
-      middlewares: [...body, validateBody(AdminCreateExperiment)] },
+    { matcher: "/admin/personalization/experiments", methods: ["POST"],
+      middlewares: [validateBody(AdminCreateExperiment)] },
     { matcher: "/admin/personalization/experiments/:id", methods: ["GET", "DELETE"], middlewares: [validateQuery(AdminExperimentEmpty)] },
-    { matcher: "/admin/personalization/experiments/:id", methods: ["POST"], bodyParser,
-      middlewares: [...body, validateBody(AdminUpdateExperiment)] },
-    { matcher: "/admin/personalization/experiments/:id/stop", methods: ["POST"], bodyParser,
-      middlewares: [...body, validateBody(AdminExperimentEmpty)] },
+    { matcher: "/admin/personalization/experiments/:id", methods: ["POST"],
+      middlewares: [validateBody(AdminUpdateExperiment)] },
+    { matcher: "/admin/personalization/experiments/:id/stop", methods: ["POST"],
+      middlewares: [validateBody(AdminExperimentEmpty)] },
   ]
 }
 
@@ -192,44 +215,42 @@ function recommendationRoutes(): MiddlewareRoute[] {
       middlewares: [validateQuery(StoreRecommendationsQuery)] },
     { matcher: "/admin/personalization/recommendations/quality", methods: ["GET"],
       middlewares: [validateQuery(AdminRecommendationQualityQuery)] },
-    { matcher: "/admin/personalization/recommendations/build", methods: ["POST"], bodyParser,
-      middlewares: [maxBodySize(ADMIN_BODY_LIMIT), validateBody(AdminBuildSimilarityBody)] },
+    { matcher: "/admin/personalization/recommendations/build", methods: ["POST"],
+      middlewares: [validateBody(AdminBuildSimilarityBody)] },
   ]
 }
 
 function storefrontRoutes(): MiddlewareRoute[] {
-  const body = [maxBodySize(ADMIN_BODY_LIMIT)]
   const empty = validateQuery(EmptyQuery)
   return [
     { matcher: "/admin/personalization/placements", methods: ["GET"], middlewares: [validateQuery(AdminListPlacements)] },
-    { matcher: "/admin/personalization/placements", methods: ["POST"], bodyParser,
-      middlewares: [...body, validateBody(AdminCreatePlacement)] },
+    { matcher: "/admin/personalization/placements", methods: ["POST"],
+      middlewares: [validateBody(AdminCreatePlacement)] },
     { matcher: "/admin/personalization/placements/:id", methods: ["GET", "DELETE"], middlewares: [empty] },
-    { matcher: "/admin/personalization/placements/:id", methods: ["POST"], bodyParser,
-      middlewares: [...body, validateBody(AdminUpdatePlacement)] },
+    { matcher: "/admin/personalization/placements/:id", methods: ["POST"],
+      middlewares: [validateBody(AdminUpdatePlacement)] },
     // Placement preview for one customer (admin Placements page)
     { matcher: "/admin/personalization/placements/:id/preview", methods: ["GET"], middlewares: [validateQuery(AdminPreviewPlacement)] },
-    { matcher: "/admin/personalization/placements/:id/variants", methods: ["POST"], bodyParser,
-      middlewares: [...body, validateBody(AdminCreatePlacementVariant)] },
-    { matcher: "/admin/personalization/placements/:id/variants/:variant_id", methods: ["POST"], bodyParser,
-      middlewares: [...body, validateBody(AdminUpdatePlacementVariant)] },
+    { matcher: "/admin/personalization/placements/:id/variants", methods: ["POST"],
+      middlewares: [validateBody(AdminCreatePlacementVariant)] },
+    { matcher: "/admin/personalization/placements/:id/variants/:variant_id", methods: ["POST"],
+      middlewares: [validateBody(AdminUpdatePlacementVariant)] },
     { matcher: "/admin/personalization/placements/:id/variants/:variant_id", methods: ["DELETE"], middlewares: [empty] },
-    { matcher: "/admin/personalization/segments/:id/gate", methods: ["POST"], bodyParser,
-      middlewares: [...body, validateBody(AdminGateSegment)] },
+    { matcher: "/admin/personalization/segments/:id/gate", methods: ["POST"],
+      middlewares: [validateBody(AdminGateSegment)] },
     { matcher: "/store/personalization/sections", methods: ["GET"], middlewares: [validateQuery(StoreGetSections)] },
     { matcher: "/store/personalization/offers", methods: ["GET"], middlewares: [empty] },
   ]
 }
 
 function analyticsMlRoutes(): MiddlewareRoute[] {
-  const body = [maxBodySize(ADMIN_BODY_LIMIT)]
   return [
     { matcher: "/admin/personalization/analytics/rfm", methods: ["GET"], middlewares: [validateQuery(AdminAnalyticsMlEmptyQuery)] },
     { matcher: "/admin/personalization/models/churn", methods: ["GET"], middlewares: [validateQuery(AdminAnalyticsMlEmptyQuery)] },
-    { matcher: "/admin/personalization/models/churn/train", methods: ["POST"], bodyParser,
-      middlewares: [...body, validateBody(AdminTrainChurn)] },
+    { matcher: "/admin/personalization/models/churn/train", methods: ["POST"],
+      middlewares: [validateBody(AdminTrainChurn)] },
     { matcher: "/admin/personalization/discover", methods: ["GET"], middlewares: [validateQuery(AdminDiscover)] },
-    { matcher: "/admin/personalization/discover/segments", methods: ["POST"], bodyParser,
-      middlewares: [...body, validateBody(AdminCreateSegmentFromCluster)] },
+    { matcher: "/admin/personalization/discover/segments", methods: ["POST"],
+      middlewares: [validateBody(AdminCreateSegmentFromCluster)] },
   ]
 }

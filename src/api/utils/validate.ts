@@ -61,17 +61,3 @@ export function validateBody(schema: z.ZodTypeAny) {
     next()
   }
 }
-
-/** Refuses bodies over `bytes` with a 400 before any work is done. */
-export function maxBodySize(bytes: number) {
-  return (req: MedusaRequest, _res: MedusaResponse, next: NextFunction) => {
-    const declared = Number(req.headers["content-length"] ?? 0)
-    const actual = declared || Buffer.byteLength(JSON.stringify(req.body ?? {}))
-    if (actual > bytes) {
-      return next(
-        new MedusaError(MedusaError.Types.INVALID_DATA, `body: request body is ${actual} bytes; the limit is ${bytes} bytes`)
-      )
-    }
-    next()
-  }
-}

@@ -1,5 +1,5 @@
-// Abuse limits for POST /store/personalization/events (issue #10): one token bucket per subject (customer or
-// visitor id) and one per client IP. rate-limiter-flexible has no literal token bucket; its BurstyRateLimiter is
+// Abuse limits for POST /store/personalization/events, /consent and /identify (issues #10, #21): per route, one
+// token bucket per subject (customer or visitor id) and one per client IP. rate-limiter-flexible has no literal token bucket; its BurstyRateLimiter is
 // the documented equivalent: a 1-second bucket of `perSecond` tokens, and when that is empty a burst allowance of
 // `burst` tokens per minute. Buckets live in Redis when the plugin has a redisUrl (shared by every server
 // process), else in this process's memory. Redis unavailable → the in-memory limiter takes over (no 5xx, no
@@ -116,7 +116,8 @@ export function subjectKey(req: MedusaRequest): string | null {
 
 /**
  * Express middleware for a store route: 429 with `Retry-After` (seconds) when the subject's or the IP's bucket is
- * empty. The client IP trusts `rateLimit.proxyHops` proxies (default 1, as Medusa's `trust proxy`; see clientAddress).
+ * empty; `name` keeps each route's buckets apart (events, consent, identify). The client IP trusts
+ * `rateLimit.proxyHops` proxies (default 0: the socket address; see clientAddress).
  */
 export function rateLimit(name = "events") {
   let cached: { options: RateLimitOptions; limiters: Limiters } | null = null

@@ -50,8 +50,9 @@ export const PluginOptionsSchema = z
       })
       .strict()
       .default({ ttlSeconds: 900, maxEntries: 20_000 }),
-    // Abuse limits on POST /store/personalization/events (issue #10): a token bucket per subject and per client
-    // IP — `perSecond` sustained, plus up to `burst` extra requests per minute. In Redis when redisUrl is set.
+    // Abuse limits on POST /store/personalization/events, /consent and /identify (issues #10, #21; one pair of
+    // buckets per route): a token bucket per subject and per client IP — `perSecond` sustained, plus up to `burst`
+    // extra requests per minute. In Redis when redisUrl is set.
     rateLimit: z
       .object({
         enabled: z.boolean().default(true),
@@ -63,12 +64,12 @@ export const PluginOptionsSchema = z
           .object({ perSecond: z.number().int().min(1).max(100_000), burst: z.number().int().min(0).max(1_000_000) })
           .strict()
           .default({ perSecond: 100, burst: 3000 }),
-        // Proxies in front of Medusa that append to X-Forwarded-For. 1 = Medusa's own `trust proxy` (one load
-        // balancer); 0 = no proxy, key on the socket address (a client cannot choose its "IP" via the header).
-        proxyHops: z.number().int().min(0).max(10).default(1),
+        // Proxies in front of Medusa that append to X-Forwarded-For. 0 (default) = trust none: key on the socket
+        // address, so a client cannot choose its "IP" with the header; behind N load balancers set N.
+        proxyHops: z.number().int().min(0).max(10).default(0),
       })
       .strict()
-      .default({ enabled: true, subject: { perSecond: 10, burst: 300 }, ip: { perSecond: 100, burst: 3000 }, proxyHops: 1 }),
+      .default({ enabled: true, subject: { perSecond: 10, burst: 300 }, ip: { perSecond: 100, burst: 3000 }, proxyHops: 0 }),
     // RFM (issue #8): named groups over the R score and the mean of F and M, first match wins; every (R, FM)
     // must fall in a group. Default: DEFAULT_RFM_GROUPS in src/core/traits/rfm.ts (documented in the README).
     rfm: z

@@ -1,4 +1,5 @@
 import { z } from "@medusajs/framework/zod"
+import { boundedDateTime } from "../../utils/dates"
 import { STOREFRONT_EVENT_TYPES } from "../../../core/rules"
 
 /** Types a storefront may send (order and cart facts come from Medusa's own data, never from a client). */
@@ -48,7 +49,7 @@ export const TrackedEvent = z
   .object({
     id: z.string().regex(/^[\x21-\x7e]{1,128}$/, "must be 1 to 128 printable ASCII characters (the idempotency key)"),
     type: eventType,
-    occurred_at: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" }).optional(),
+    occurred_at: boundedDateTime().optional(),
     properties: properties.optional(),
   })
   .strict()

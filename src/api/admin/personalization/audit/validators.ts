@@ -1,4 +1,5 @@
 import { z } from "@medusajs/framework/zod"
+import { boundedDateTime } from "../../../utils/dates"
 
 const id = z.string().min(1).max(200)
 
@@ -11,8 +12,8 @@ export const AdminListAudit = z
     target_id: id.optional(),
     actor_type: id.optional(),
     actor_id: id.optional(),
-    from: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" }).optional(),
-    to: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" }).optional(),
+    from: boundedDateTime().optional(),
+    to: boundedDateTime().optional(),
   })
   .strict()
 export type AdminListAuditType = z.infer<typeof AdminListAudit>

@@ -1,10 +1,7 @@
 import { z } from "@medusajs/framework/zod"
+import { boundedDay } from "../../../../utils/dates"
 
-const DAY_RE = /^\d{4}-\d{2}-\d{2}$/
-const day = z
-  .string()
-  .regex(DAY_RE, "must be a UTC date, YYYY-MM-DD")
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "is not a valid date")
+const day = boundedDay()
 
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/
 
