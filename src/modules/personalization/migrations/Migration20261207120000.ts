@@ -5,13 +5,6 @@ import { resolveSegmentIds, withoutSegmentIds, type Rule } from "../../../core/r
 type Execute = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>
 
 /**
- * The id a reference gets when no segment, live or deleted, ever had its handle (it was renamed away before references
- * were stored by id). No segment has this id, so the reference keeps matching nothing, as it did, and a segment created
- * later with that handle does not capture it; its label still shows the handle it was written with.
- */
-export const UNRESOLVED_SEGMENT_ID = "pseg_unresolved"
-
-/**
  * Data migration: segment('…') references in stored rules carry the referenced segment's id (core/rules/references.ts),
  * so a rename can neither break nor redirect them. Rules stored before held handles only; each such reference gets the
  * id of the live segment with that handle, failing that of the most recently deleted one that had it (it matched
@@ -75,3 +68,13 @@ function hasHandleOnlyReference(rule: Rule): boolean {
   }
   return false
 }
+
+// Declared after the class on purpose: Medusa instantiates the FIRST export of a migration file
+// (Object.values(module)[0]), and the compiled file lists its exports in declaration order — a constant declared
+// first made `db:migrate` fail in an installed store with "MigrationClass is not a constructor".
+/**
+ * The id a reference gets when no segment, live or deleted, ever had its handle (it was renamed away before references
+ * were stored by id). No segment has this id, so the reference keeps matching nothing, as it did, and a segment created
+ * later with that handle does not capture it; its label still shows the handle it was written with.
+ */
+export const UNRESOLVED_SEGMENT_ID = "pseg_unresolved"
