@@ -180,6 +180,13 @@ async function makeData(base) {
     purpose: "marketing",
   })
   await segment({ handle: "upgrade-draft", name: "Upgrade draft", rule_text: "orders_count >= 5" })
+  // a rule referencing another segment: stored by handle before #21.1, by id after (a data migration rewrites it)
+  const nested = await segment({
+    handle: "upgrade-nested",
+    name: "Upgrade nested",
+    rule_text: "segment('upgrade-all') AND email_domain = 'upgrade.example'",
+    status: "active",
+  })
 
   const promotion = (
     await call("POST", "/admin/promotions", {
@@ -195,7 +202,7 @@ async function makeData(base) {
   await call("POST", `/admin/personalization/segments/${marketing.id}/gate`, { price_list_id: priceList.id })
 
   // members follow asynchronously: wait until both segments hold exactly whom their consent allows
-  const expected = { [all.id]: 2, [marketing.id]: 1 }
+  const expected = { [all.id]: 2, [marketing.id]: 1, [nested.id]: 2 }
   const deadline = Date.now() + 90_000
   for (;;) {
     const counts = Object.fromEntries(
@@ -207,7 +214,7 @@ async function makeData(base) {
     if (Date.now() > deadline) throw new Error(`members did not settle: ${JSON.stringify(counts)} (expected ${JSON.stringify(expected)})`)
     await H.sleep(1000)
   }
-  return { admin, all, marketing, promotion, priceList }
+  return { admin, all, marketing, nested, promotion, priceList }
 }
 
 // Everything the upgrade must keep, read with SQL. Profiles: identity columns only (their traits are recomputed).
@@ -227,10 +234,23 @@ async function snapshot() {
   return out
 }
 
-/** Rows of `after` restricted to the columns `before` had (new migrations may add columns), as JSON for comparing. */
+/** A stored rule without the ids segment references carry since #21.1 (the same rule, stored by handle). */
+function withoutReferenceIds(node) {
+  if (Array.isArray(node)) return node.map(withoutReferenceIds)
+  if (!node || typeof node !== "object") return node
+  const out = {}
+  for (const [k, v] of Object.entries(node)) if (!(k === "id" && node.type === "segment")) out[k] = withoutReferenceIds(v)
+  return out
+}
+
+/**
+ * Rows of `after` restricted to the columns `before` had (new migrations may add columns), as JSON for comparing; a
+ * segment's `rule` is compared without its references' ids (a data migration adds them, nothing else may change).
+ */
 function sameRows(before, after) {
   const cols = before.length ? Object.keys(before[0]) : []
-  const pick = (r) => JSON.stringify(cols.map((c) => (r[c] instanceof Date ? r[c].toISOString() : r[c])))
+  const value = (r, c) => (r[c] instanceof Date ? r[c].toISOString() : c === "rule" ? withoutReferenceIds(r[c]) : r[c])
+  const pick = (r) => JSON.stringify(cols.map((c) => value(r, c)))
   const a = before.map(pick)
   const b = after.map(pick)
   const missing = a.filter((x) => !b.includes(x))
@@ -296,16 +316,16 @@ async function main() {
       .map(([k, v]) => `${k} ${v.length}`)
       .join(", ")}`
   )
-  // 3 segments (each with its managed group), 2 + 1 open memberships, consent rows c1 1 + c2 2 + visitor 2, profiles
-  // for 3 customers + 1 visitor, 3 links of members to their segments' groups
+  // 4 segments (each with its managed group), 2 + 1 + 2 open memberships, consent rows c1 1 + c2 2 + visitor 2,
+  // profiles for 3 customers + 1 visitor, 5 links of members to their segments' groups
   R.check(
-    "the previous version made the data (3 segments and groups, 2 + 1 members, 5 consent rows, 4 profiles, 3 group links)",
-    before.personalization_segment.length === 3 &&
-      before.personalization_segment_membership.filter((m) => !m.exited_at).length === 3 &&
+    "the previous version made the data (4 segments and groups, 2 + 1 + 2 members, 5 consent rows, 4 profiles, 5 group links)",
+    before.personalization_segment.length === 4 &&
+      before.personalization_segment_membership.filter((m) => !m.exited_at).length === 5 &&
       before.personalization_consent_record.length === 5 &&
       before.personalization_customer_profile.length === 4 &&
-      before.managed_groups.length === 3 &&
-      before.managed_group_customers.filter((l) => !l.deleted_at).length === 3,
+      before.managed_groups.length === 4 &&
+      before.managed_group_customers.filter((l) => !l.deleted_at).length === 5,
     JSON.stringify(Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v.length])))
   )
 
@@ -326,6 +346,13 @@ async function main() {
     const { ok, detail } = sameRows(before[name], afterBoot[name])
     R.check(`upgrade kept every row of ${name} (${before[name].length})`, ok, detail)
   }
+  const nestedRule = afterBoot.personalization_segment.find((x) => x.id === data.nested.id)?.rule
+  const refs = JSON.stringify(nestedRule ?? {}).match(/\{[^{}]*"type":"segment"[^{}]*\}/g) ?? []
+  R.check(
+    "the new version's data migration ran on the kept data: the nested segment's reference now carries upgrade-all's id",
+    refs.length === 1 && JSON.parse(refs[0]).handle === "upgrade-all" && JSON.parse(refs[0]).id === data.all.id,
+    JSON.stringify(nestedRule)
+  )
   const admin = await H.adminToken(HOST, dbEnv(), base1, "upgrade2@example.com")
   const members = await H.http("GET", `${base1}/admin/personalization/segments/${data.all.id}/members?limit=50`, { headers: admin })
   R.check("the upgraded store serves the kept members (GET …/segments/:id/members → 2)", members.status === 200 && members.json?.count === 2, H.short(members))
