@@ -12,11 +12,11 @@
 // medusa-config.ts, `npm uninstall medusa-personalization`, `npx medusa db:migrate`. See docs/install.md.
 import type { ExecArgs } from "@medusajs/framework/types"
 import { formatPlan, planUninstall } from "../lib/uninstall/plan"
-import { uninstallFlags } from "../lib/uninstall/flags"
+import { execFlags } from "../lib/exec-flags"
 import { uninstallPluginWorkflow, type UninstallPluginResult } from "../workflows/uninstall"
 
 export default async function uninstallPersonalization({ container, args }: ExecArgs) {
-  const flags = uninstallFlags(args ?? [])
+  const flags = execFlags(/uninstall\.(js|ts)$/, args ?? [])
   const yes = flags.has("yes")
   const json = flags.has("json")
   const out = (line: string) => process.stdout.write(line + "\n")
