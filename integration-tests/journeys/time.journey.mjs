@@ -102,12 +102,12 @@ export default {
       expect(exitedAt - due <= JOB_PERIOD_MS, `within 60 s of the due time: exited_at ${exitedAt.toISOString()}, due ${due.toISOString()}`)
       expect(left - due <= JOB_PERIOD_MS, `visible within 60 s of the due time: seen at due + ${((left - due) / 1000).toFixed(1)} s`)
       expect(closed.exit_reason, `the closed stay has an exit reason: ${JSON.stringify(closed)}`)
-      await ctx.waitFor(async () => !(await inGroup(ctx, shopper.customerId, segment.customer_group_id)), "the group link removed (SQL)", { timeoutMs: 10_000 })
+      await ctx.waitFor(async () => !(await inGroup(ctx, shopper.customerId, segment.customer_group_id)), "the group link removed (SQL)", { timeoutMs: 30_000 })
       expectEqual(await publicSegments(), [], "/me after the exit")
       const cart = await ctx.waitFor(async () => {
         const c = await getCart(ctx, shopper, cartId)
         return promoCodes(c).length === 0 ? c : null
-      }, "the open cart without the promotion", { timeoutMs: 10_000 })
+      }, "the open cart without the promotion", { timeoutMs: 30_000 })
       expectEqual(Number(cart.discount_total), 0, "the cart's discount after the exit")
     })
 
