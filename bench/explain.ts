@@ -44,7 +44,7 @@ async function main() {
       name: "3. pipeline: one profile's events in the longest window (evaluate-profile after POST events)",
       sql: `SELECT type, properties, occurred_at FROM personalization_behavior_event
              WHERE profile_id = $1 AND type = ANY($2::text[]) AND occurred_at >= $3 AND deleted_at IS NULL`,
-      values: [profile.id, ["product_viewed", "cart_viewed", "search_performed"], new Date(now.getTime() - 30 * 86_400_000)],
+      values: [profile.id, ["product_viewed", "x_cart_viewed", "x_search_performed"], new Date(now.getTime() - 30 * 86_400_000)],
     },
     {
       name: `4. batch refresh: the entry/exit diff of '${ruleText}'`,

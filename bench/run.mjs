@@ -384,7 +384,7 @@ async function main() {
       const events = await client.query(
         `INSERT INTO personalization_behavior_event (id, profile_id, client_id, type, properties, occurred_at, created_at, updated_at)
          SELECT 'pev_steady_' || p.id || '_' || k, p.id, 'steady-' || p.id || '-' || k,
-                (ARRAY['product_viewed', 'product_viewed', 'cart_viewed', 'search_performed'])[1 + k],
+                (ARRAY['product_viewed', 'product_viewed', 'x_cart_viewed', 'x_search_performed'])[1 + k],
                 jsonb_build_object('category', (ARRAY['sofas', 'lamps', 'desks', 'rugs'])[1 + (substr(p.id, 13)::bigint / 100 + k) % 4], 'product_id', 'prod_1'),
                 now() - (k || ' minutes')::interval, now(), now()
            FROM personalization_customer_profile p, generate_series(0, 3) AS k

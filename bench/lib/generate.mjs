@@ -3,7 +3,7 @@
 // `personalization` consent granted; their traits are spread deterministically so the bench segments match a few
 // percent to half of them.
 const CATEGORIES = ["sofas", "chairs", "lamps", "tables", "rugs", "beds", "desks", "shelves", "mirrors", "plants"]
-const TYPES = ["product_viewed", "product_viewed", "product_viewed", "cart_viewed", "search_performed"]
+const TYPES = ["product_viewed", "product_viewed", "product_viewed", "x_cart_viewed", "x_search_performed"]
 
 export async function generate(client, { profiles, eventsPerProfile, log = () => {} }) {
   await client.query(`DELETE FROM personalization_behavior_event WHERE id LIKE 'pev_bench_%'`)
@@ -74,8 +74,8 @@ export const BENCH_SEGMENTS = [
   ["bench-sofa-7d", "event('product_viewed', category = 'sofas').count(last 7d) >= 1"],
   ["bench-chair-30d", "event('product_viewed', category = 'chairs').count(last 30d) >= 2"],
   ["bench-lamp-24h", "event('product_viewed', category = 'lamps').count(last 24h) >= 1"],
-  ["bench-cart-7d", "event('cart_viewed').count(last 7d) >= 1"],
-  ["bench-search-3d", "event('search_performed').count(last 3d) >= 1"],
+  ["bench-cart-7d", "event('x_cart_viewed').count(last 7d) >= 1"],
+  ["bench-search-3d", "event('x_search_performed').count(last 3d) >= 1"],
   ["bench-vip-browsers", "orders_count >= 5 AND event('product_viewed').count(last 7d) >= 2"],
   ["bench-fr-rugs", "country = 'FR' AND event('product_viewed', category = 'rugs').count(last 30d) >= 1"],
   ["bench-gb", "country = 'GB'"],

@@ -15,7 +15,8 @@ export async function loadStoreSetup(container: MedusaContainer): Promise<StoreS
   if (!region || !channel || !option) return null
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: priced } = await query.graph({ entity: "shipping_option", fields: ["id", "prices.amount", "prices.currency_code"], filters: { id: option.id } })
-  const eur = (priced[0]?.prices ?? []).find((p: { currency_code?: string }) => p?.currency_code === "eur")
+  const prices = ((priced[0] as { prices?: ({ amount?: unknown; currency_code?: string } | null)[] } | undefined)?.prices ?? [])
+  const eur = prices.find((p) => p?.currency_code === "eur")
   const [location] = await container.resolve(Modules.STOCK_LOCATION).listStockLocations({ name: "EU Warehouse" }, { select: ["id"] })
   return {
     regionId: region.id,
