@@ -4,7 +4,8 @@
 // seeded demo store and checks README.md holds exactly the `readme` flavour.
 //
 // Each entry: { id, text } — `text` is one shell line (a `# …` comment line when id is null). Lines that log in or look
-// something up set a shell variable (`sets`); the others print one JSON answer.
+// something up set a shell variable (`sets`); the others print one JSON answer. In the banner every request line
+// logs in by itself (copy-paste any one line); the README's lines use the variables its login lines set.
 const manifest = require("../../src/scripts/demo/manifest.json")
 
 const VISITOR = manifest.visitors.browsingHome
@@ -25,10 +26,13 @@ function tryItEntries({ base, flavour = "banner", publishableKey, productId, exp
   const product = readme ? "$PRODUCT" : productId
   const experiment = readme ? "$EXPERIMENT" : experimentId
   const store = (extra) => `-H "x-publishable-api-key: ${pk}"${extra ? ` ${extra}` : ""}`
-  const asMember = `-H "authorization: Bearer $MEMBER"`
-  const asNonmember = `-H "authorization: Bearer $NONMEMBER"`
+  // banner: every line stands alone (its token fetched inside it), so any one can be pasted by itself;
+  // readme: the tokens come from the login lines above, as shell variables.
+  const bearer = (variable, actor, who) => `-H "authorization: Bearer ${readme ? `$${variable}` : `$(${login(base, actor, who)})`}"`
+  const asMember = bearer("MEMBER", "customer", manifest.shoppers.member)
+  const asNonmember = bearer("NONMEMBER", "customer", manifest.shoppers.nonmember)
   const asVisitor = `-H "x-visitor-id: ${VISITOR}"`
-  const admin = `-H "authorization: Bearer $TOKEN"`
+  const admin = bearer("TOKEN", "user", manifest.admin)
   const c = (text) => ({ id: null, text: `# ${text}` })
   const e = (id, text, sets) => ({ id, text, ...(sets ? { sets } : {}) })
   const { member, nonmember } = manifest.shoppers
