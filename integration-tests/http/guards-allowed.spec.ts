@@ -11,6 +11,15 @@ import { count } from "../helpers/privacy"
 import { registerShopper, waitFor, type Shopper } from "../helpers/storefront"
 import { sql } from "../../src/lib/db/raw-sql"
 import { seedDemoStore } from "../../src/scripts/demo/seed"
+import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { recordConsentStep, type RecordConsentInput } from "../../src/workflows/privacy/steps/record-consent"
+import { conflictMessage } from "../../src/lib/errors"
+
+// The consent step alone, to land "the profile was erased or merged" exactly between the workflow's profile lookup and
+// this step's locked read (the race the 409 answers): the test deletes the profile, then runs the step on it.
+const recordConsentOnlyWorkflow = createWorkflow("test-guards-record-consent-only", (input: RecordConsentInput) => {
+  return new WorkflowResponse(recordConsentStep(input))
+})
 
 jest.setTimeout(300_000)
 
@@ -274,6 +283,34 @@ medusaIntegrationTestRunner({
     })
 
     describe("409s", () => {
+      it("consent write race: the step records on a live profile; on one erased or merged under it, a 409 'retry the request' that writes nothing", async () => {
+        const container = getContainer()
+        const visitor = `race-${Date.now()}`
+        const headers = { "x-publishable-api-key": pk, "x-visitor-id": visitor }
+        expect((await api.post(CONSENT, { purposes: { analytics: "granted" } }, { headers, ...ok })).status).toBe(200)
+        const [profile] = await sql<{ id: string }>(container, `SELECT id FROM personalization_customer_profile WHERE visitor_id = $1 AND deleted_at IS NULL`, [visitor])
+        const ledger = async () =>
+          (await sql<{ n: number }>(container, `SELECT count(*)::int AS n FROM personalization_consent_record WHERE profile_id = $1`, [profile.id]))[0].n
+        const input = { profile_id: profile.id, decisions: [{ purpose: "marketing", status: "granted" as const }], source: "store" as const, now: new Date() }
+
+        // allowed: a live profile gets the decision and its ledger row
+        const before = await ledger()
+        await recordConsentOnlyWorkflow(container).run({ input })
+        expect(await ledger()).toBe(before + 1)
+        const [live] = await sql<{ consent: any }>(container, `SELECT consent FROM personalization_customer_profile WHERE id = $1`, [profile.id])
+        expect(live.consent.marketing.status).toBe("granted")
+
+        // refused: the profile is erased (soft-deleted, as erasure and merges do) before the step's locked read
+        await sql(container, `UPDATE personalization_customer_profile SET deleted_at = now() WHERE id = $1`, [profile.id])
+        const { errors } = await recordConsentOnlyWorkflow(container).run({ input: { ...input, decisions: [{ purpose: "marketing", status: "withdrawn" }] }, throwOnError: false })
+        expect(errors).toHaveLength(1)
+        expect((errors[0].error as any).type).toBe("conflict")
+        expect(conflictMessage(errors[0].error)).toBe("profile: the subject's profile was erased or merged concurrently; retry the request")
+        expect(await ledger()).toBe(before + 1) // nothing written
+        const [gone] = await sql<{ consent: any }>(container, `SELECT consent FROM personalization_customer_profile WHERE id = $1`, [profile.id])
+        expect(gone.consent.marketing.status).toBe("granted")
+      })
+
       it("deleting a segment whose discounts were un-gated really deletes it (segment, memberships, group); other segments' gates stay", async () => {
         const member = await consented("member@delete-a.example")
         const a = await createSegment("delete-a", "email_domain = 'delete-a.example'")
