@@ -250,7 +250,10 @@ function nodeToRule(node: BuilderNode, errors: BuilderError[]): Rule | null {
           where.push({ property: f.property, op: f.op, value: values as string[] | number[] })
         } else {
           if (values.length !== 1) return fail("enter a value", f.id)
-          where.push({ property: f.property, op: f.op, value: values[0] as string | number | boolean })
+          if (f.op === "contains") {
+            if (typeof values[0] !== "string") return fail("CONTAINS takes text", f.id)
+            where.push({ property: f.property, op: "contains", value: values[0] })
+          } else where.push({ property: f.property, op: f.op, value: values[0] as string | number | boolean })
         }
       }
       const base = { type: "event" as const, event: node.event, where, window: { amount, unit: node.window.unit } }
