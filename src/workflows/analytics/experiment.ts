@@ -7,7 +7,9 @@ import { saltForNewExperiment } from "../../lib/experiments/salt"
 import { experimentsChanged, type ExperimentTargetType } from "../../lib/experiments/expose"
 import { notFound } from "../../lib/errors"
 import { inTransaction } from "../../lib/db/transaction"
-import { addPromotionHoldoutRuleStep, removePromotionHoldoutRuleStep, repriceHoldoutCartsStep } from "./experiment-promotion-steps"
+import { addPromotionHoldoutRuleStep } from "./steps/add-promotion-holdout-rule"
+import { removePromotionHoldoutRuleStep } from "./steps/remove-promotion-holdout-rule"
+import { repriceHoldoutCartsStep } from "./steps/reprice-holdout-carts"
 
 export type CreateExperimentInput = {
   name: string

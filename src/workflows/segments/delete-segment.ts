@@ -1,7 +1,7 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { retrieveSegmentStep } from "./steps/retrieve-segment"
 import { assertGroupUnreferencedStep } from "./steps/assert-group-unreferenced"
-import { assertSegmentUnreferencedStep } from "./steps/check-segment-references"
+import { assertSegmentUnreferencedStep } from "./steps/assert-segment-unreferenced"
 import { emptyManagedGroupStep } from "./steps/empty-managed-group"
 import { deleteManagedGroupStep } from "./steps/delete-managed-group"
 import { deleteSegmentStep } from "./steps/delete-segment"

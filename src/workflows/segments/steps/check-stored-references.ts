@@ -1,7 +1,7 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { PERSONALIZATION_MODULE } from "../../../modules/personalization"
 import type PersonalizationModuleService from "../../../modules/personalization/service"
-import { assertUnreferenced, checkStoredRule, loadSegmentRefs } from "../../../lib/segments/references"
+import { checkStoredRule, loadSegmentRefs } from "../../../lib/segments/references"
 
 /**
  * A segment's handle or status changes while its rule does not: its stored references are checked again against the
@@ -15,19 +15,6 @@ export const checkStoredReferencesStep = createStep(
     const all = await loadSegmentRefs(service)
     const self = all.find((s) => s.id === input.segment_id)
     if (self) checkStoredRule(self.rule, all, { id: input.segment_id, handle: input.handle, status: input.status }, input.field)
-    return new StepResponse(undefined)
-  }
-)
-
-/**
- * Deleting or archiving a segment that other segments' rules reference is refused (409 naming them): the referrers
- * would silently change meaning (docs/decisions/0001-segment-references.md). Read-only.
- */
-export const assertSegmentUnreferencedStep = createStep(
-  "personalization-assert-segment-unreferenced",
-  async (input: { segment_id: string; handle: string; action: "delete" | "archive" }, { container }) => {
-    const service: PersonalizationModuleService = container.resolve(PERSONALIZATION_MODULE)
-    assertUnreferenced({ id: input.segment_id, handle: input.handle }, await loadSegmentRefs(service), input.action)
     return new StepResponse(undefined)
   }
 )
